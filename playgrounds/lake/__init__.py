@@ -1,0 +1,1 @@
+"""Where data lives: the raw and processed zones, partitions, atomic writes."""

@@ -1,0 +1,227 @@
+"""Find and read the prep step's three inputs: the raw lake layout or the published files.
+
+Two layouts are accepted under one folder:
+
+* the raw lake the ingest jobs write: ``income-ny/year=YYYY/*.csv``,
+  ``parks/year=Y/month=M/day=D/*.parquet``, ``playgrounds/year=Y/month=M/day=D/*.parquet``;
+* the published files side by side: ``*zpallagi*.csv`` (or ``.csv.gz``),
+  ``DPR_Parks_001.json``, ``DPR_Playgrounds_001.json`` (as in ``data/samples/``).
+
+Every problem is an :class:`InputError` naming the file, and the column or row.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from playgrounds.errors import InputError
+from playgrounds.transforms.columns import missing_columns, resolve_column
+from playgrounds.transforms.income import INCOME_COLUMNS, REQUIRED_INCOME_COLUMNS
+from playgrounds.transforms.prep import REQUIRED_PARKS_COLUMNS, REQUIRED_PLAYGROUNDS_COLUMNS
+
+INCOME_TABLE = "income-ny"
+PARKS_TABLE = "parks"
+PLAYGROUNDS_TABLE = "playgrounds"
+PARKS_FILE = "DPR_Parks_001.json"
+PLAYGROUNDS_FILE = "DPR_Playgrounds_001.json"
+INCOME_FILE_PATTERN = "*zpallagi*.csv*"
+
+_PARTITION = re.compile(r"^(?P<key>[A-Za-z_]\w*)=(?P<value>.+)$")
+_DIGITS = r"^\s*\d+\s*$"
+
+
+@dataclass(frozen=True)
+class RawInputs:
+    """Where each input lives; ``*_base`` is the table folder for partition discovery."""
+
+    income: Path
+    parks: Path
+    playgrounds: Path
+    parks_base: Path | None = None
+    playgrounds_base: Path | None = None
+
+
+def _partition_sort_key(folder: Path) -> tuple[int | str, ...]:
+    match = _PARTITION.match(folder.name)
+    value = match.group("value") if match else folder.name
+    return (int(value),) if value.isdigit() else (value,)
+
+
+def latest_partition(table: Path) -> Path:
+    """The newest ``key=value`` leaf folder of a table (numeric values compared as numbers)."""
+    current = table
+    while True:
+        children = [c for c in current.iterdir() if c.is_dir() and _PARTITION.match(c.name)]
+        if not children:
+            break
+        current = max(children, key=_partition_sort_key)
+    if current == table:
+        raise InputError(f"{table} has no year=/month=/day= partition folders")
+    return current
+
+
+def locate_raw_inputs(raw: Path) -> RawInputs:
+    """Find the three inputs under ``raw`` (lake layout first, then published files)."""
+    if not raw.exists():
+        raise InputError(f"input folder {raw} does not exist")
+    if not raw.is_dir():
+        raise InputError(f"input path {raw} is not a folder")
+
+    income_table = raw / INCOME_TABLE
+    if income_table.is_dir():
+        income = latest_partition(income_table)
+    else:
+        candidates = sorted(raw.glob(INCOME_FILE_PATTERN))
+        if not candidates:
+            raise InputError(
+                f"no income input in {raw}: expected {INCOME_TABLE}/year=YYYY/ "
+                f"or an IRS file named like 16zpallagi.csv"
+            )
+        income = candidates[0]
+
+    def json_or_table(table: str, file_name: str) -> tuple[Path, Path | None]:
+        if (raw / table).is_dir():
+            return latest_partition(raw / table), raw / table
+        if (raw / file_name).is_file():
+            return raw / file_name, None
+        raise InputError(f"no {table} input in {raw}: expected {table}/year=Y/month=M/day=D/ or {file_name}")
+
+    parks, parks_base = json_or_table(PARKS_TABLE, PARKS_FILE)
+    playgrounds, playgrounds_base = json_or_table(PLAYGROUNDS_TABLE, PLAYGROUNDS_FILE)
+    return RawInputs(income, parks, playgrounds, parks_base, playgrounds_base)
+
+
+def _data_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(
+        p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_"))
+    )
+
+
+def _require_not_empty(path: Path) -> None:
+    files = _data_files(path)
+    if not files:
+        raise InputError(f"{path} holds no data files")
+    if all(f.stat().st_size == 0 for f in files):
+        raise InputError(f"{files[0]} is empty")
+
+
+def _require_columns(df: DataFrame, required: Sequence[str], path: Path, what: str) -> None:
+    missing = missing_columns(df, required)
+    if missing:
+        raise InputError(
+            f"{path} lacks column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(expected {what})"
+        )
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    if path.suffix == ".gz":
+        return io.TextIOWrapper(gzip.open(path), encoding="utf-8", newline="")  # type: ignore[arg-type]
+    return open(path, encoding="utf-8", newline="")  # noqa: SIM115
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    with _open_text(path) as handle:
+        yield from enumerate(csv.reader(handle), start=1)
+
+
+def _line_of_value(files: Sequence[Path], column: str, value: str) -> tuple[Path, int] | None:
+    """Find the file and line holding ``value`` in ``column``: only run on the error path."""
+    for path in files:
+        header: list[str] = []
+        for line, row in _csv_rows(path):
+            if line == 1:
+                header = [name.lower() for name in row]
+                continue
+            index = header.index(column.lower()) if column.lower() in header else -1
+            if 0 <= index < len(row) and row[index] == value:
+                return path, line
+    return None
+
+
+def read_income(spark: SparkSession, path: Path) -> DataFrame:
+    """Read the IRS CSV, check its columns and numbers, and type the workshop's columns as long.
+
+    Every column is read as a string first so that a non-numeric value is
+    reported with its file and line instead of silently becoming null.
+    """
+    _require_not_empty(path)
+    df = spark.read.option("header", True).csv(str(path))
+    _require_columns(df, REQUIRED_INCOME_COLUMNS, path, "the IRS SOI ZIP-code income CSV header")
+    numeric = [resolve_column(df, code) for code in INCOME_COLUMNS]
+    is_bad = [
+        F.when(F.col(name).isNotNull() & ~F.col(name).rlike(_DIGITS), F.lit(name)) for name in numeric
+    ]
+    first_bad = (
+        df.select(F.coalesce(*is_bad).alias("column"), *numeric)
+        .filter(F.col("column").isNotNull())
+        .first()
+    )
+    if first_bad is None and df.limit(1).count() == 0:
+        raise InputError(f"{path} has a header but no rows")
+    if first_bad is not None:
+        column = first_bad["column"]
+        value = first_bad[column]
+        where = _line_of_value(_data_files(path), column, value)
+        place = f"{where[0]} line {where[1]}" if where else str(path)
+        raise InputError(f"{place}: column {column} holds {value!r}, expected a whole number")
+    return df.select(
+        *[
+            F.col(c).cast("long").alias(c) if c in numeric else F.col(c)
+            for c in df.columns
+        ]
+    )
+
+
+def _require_json_array(path: Path) -> None:
+    for file in _data_files(path):
+        with open(file, "rb") as handle:
+            head = handle.read(4096).lstrip()
+        if not head:
+            raise InputError(f"{file} is empty")
+        if not head.startswith(b"["):
+            shown = head[:20].decode("utf-8", "replace")
+            raise InputError(f"{file} is not a JSON array of objects (it starts with {shown!r})")
+
+
+def _read_records(
+    spark: SparkSession, path: Path, base: Path | None, required: Sequence[str], what: str
+) -> DataFrame:
+    _require_not_empty(path)
+    if path.is_file() and path.suffix == ".json":
+        _require_json_array(path)
+        df = spark.read.option("multiLine", True).json(str(path))
+        if "_corrupt_record" in df.columns:
+            raise InputError(f"{path} is not valid JSON: expected a JSON array of objects")
+    else:
+        reader = spark.read
+        if base is not None:
+            reader = reader.option("basePath", str(base))
+        df = reader.parquet(str(path))
+    if not df.columns:
+        raise InputError(f"{path} holds no records")
+    _require_columns(df, required, path, what)
+    return df
+
+
+def read_parks(spark: SparkSession, path: Path, base: Path | None = None) -> DataFrame:
+    """Read the NYC Parks directory (published JSON or the raw lake's Parquet)."""
+    return _read_records(spark, path, base, REQUIRED_PARKS_COLUMNS, "the NYC Parks directory fields")
+
+
+def read_playgrounds(spark: SparkSession, path: Path, base: Path | None = None) -> DataFrame:
+    """Read the NYC Parks playgrounds (published JSON or the raw lake's Parquet)."""
+    return _read_records(
+        spark, path, base, REQUIRED_PLAYGROUNDS_COLUMNS, "the NYC Parks playgrounds fields"
+    )
