@@ -1,0 +1,91 @@
+"""``s3://bucket/key`` on one machine: each bucket is a folder under a local root.
+
+Spark and the Python side of the lake share this mapping, so a path written
+by one is found by the other. Spark gets it through Hadoop's
+``ViewFileSystemOverloadScheme`` (shipped in pyspark's Hadoop jars, no extra
+download): the ``s3``/``s3a`` schemes are served by the local file system,
+and each bucket is a view-fs mount table whose fallback link is the bucket's
+folder. Measured on pyspark 3.5.6: ``link./`` is refused and ``linkMergeSlash``
+breaks the output committer; ``linkFallback`` works, one bucket per mount table.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
+from playgrounds.errors import PlaygroundsError
+
+ROOT_ENV = "PLAYGROUNDS_LOCAL_S3"
+DEFAULT_ROOT = Path("lake") / "s3"
+SCHEMES = ("s3", "s3a")
+
+_S3_URI = re.compile(r"^(?P<scheme>s3a?)://(?P<bucket>[^/]+)(?:/(?P<key>.*))?$")
+
+
+def is_s3_uri(path: str) -> bool:
+    """True for ``s3://`` and ``s3a://`` addresses."""
+    return _S3_URI.match(path) is not None
+
+
+def split_s3_uri(uri: str) -> tuple[str, str]:
+    """``s3://bucket/a/b`` -> ``("bucket", "a/b")``."""
+    match = _S3_URI.match(uri)
+    if match is None:
+        raise PlaygroundsError(f"{uri!r} is not an s3:// address")
+    return match.group("bucket"), match.group("key") or ""
+
+
+def local_root(root: Path | str | None = None) -> Path:
+    """The folder holding one sub-folder per bucket: argument, ``$PLAYGROUNDS_LOCAL_S3``, or ./lake/s3."""
+    chosen = root if root is not None else os.environ.get(ROOT_ENV, DEFAULT_ROOT)
+    return Path(chosen).expanduser().resolve()
+
+
+def local_path(uri: str, root: Path | str | None = None) -> Path:
+    """The local file or folder that stands for ``uri``."""
+    bucket, key = split_s3_uri(uri)
+    return local_root(root) / bucket / key
+
+
+def enable_local_s3(spark: SparkSession) -> None:
+    """Serve ``s3://`` and ``s3a://`` from the local file system in this session."""
+    conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+    for scheme in SCHEMES:
+        conf.set(f"fs.{scheme}.impl", "org.apache.hadoop.fs.viewfs.ViewFileSystemOverloadScheme")
+        conf.set(
+            f"fs.viewfs.overload.scheme.target.{scheme}.impl",
+            "org.apache.hadoop.fs.LocalFileSystem",
+        )
+
+
+def mount_buckets(
+    spark: SparkSession, buckets: Iterable[str], root: Path | str | None = None
+) -> list[Path]:
+    """Mount each bucket on ``<root>/<bucket>`` (created if absent); returns the folders.
+
+    Hadoop caches one file system per scheme and bucket, so a bucket must be
+    mounted before the session first touches it; mounting again is harmless.
+    """
+    enable_local_s3(spark)
+    conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+    folders = []
+    for bucket in buckets:
+        folder = local_root(root) / bucket
+        folder.mkdir(parents=True, exist_ok=True)
+        conf.set(f"fs.viewfs.mounttable.{bucket}.linkFallback", folder.as_uri())
+        folders.append(folder)
+    return folders
+
+
+def buckets_in(paths: Iterable[str]) -> list[str]:
+    """The distinct buckets named by the ``s3://`` paths among ``paths``, in order."""
+    seen: dict[str, None] = {}
+    for path in paths:
+        if is_s3_uri(path):
+            seen.setdefault(split_s3_uri(path)[0], None)
+    return list(seen)
