@@ -1,0 +1,1 @@
+"""The catalog: schema and partition inference (the crawler) and metastore registration."""
