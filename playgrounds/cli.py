@@ -73,9 +73,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _prep(raw: Path, processed: Path, date: str | None, zip_match: str, state: str) -> None:
+    from playgrounds.lake.raw import locate_raw_inputs
     from playgrounds.pipeline import run_prep
     from playgrounds.spark import spark_session
 
+    locate_raw_inputs(raw)  # a missing input fails here, before Spark's start-up cost
     with stage_display("prep") as show:
         show("Starting Spark")
         spark = spark_session("playgrounds-prep")
@@ -182,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # the user gets one sentence, not a stack
         if debug:
             traceback.print_exc()
-        console.print(f"[red]error:[/red] {one_sentence(error)}", highlight=False)
+        console.print(f"[red]error:[/red] {one_sentence(error)}", highlight=False, soft_wrap=True)
         if not debug:
             console.print("(run again with --debug for the full trace)", style="dim")
         return 1

@@ -35,3 +35,9 @@ def real_data_dir() -> Path:
     if not REAL_DATA_DIR.is_dir():
         pytest.skip(f"real data not found at {REAL_DATA_DIR} (it lives in ../shared/data/nyc-2019)")
     return REAL_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    """The committed sample inputs (data/samples/)."""
+    return SAMPLES_DIR

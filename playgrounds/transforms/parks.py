@@ -25,7 +25,8 @@ def with_zip_codes(df: DataFrame) -> DataFrame:
     zip_column = resolve_column(df, "Zip")
     pieces = F.transform(F.split(F.col(zip_column), ","), F.trim)
     valid_pieces = F.filter(pieces, lambda piece: piece.rlike(_FIVE_DIGITS))
-    return df.withColumn("park_zipcode", F.explode(valid_pieces).cast("long"))
+    zip_codes = F.transform(valid_pieces, lambda piece: piece.cast("long"))
+    return df.withColumn("park_zipcode", F.explode(zip_codes))
 
 
 def join_income_to_parks(parks: DataFrame, zip_match: ZipMatch = "workshop") -> Transform:

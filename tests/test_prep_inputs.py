@@ -1,0 +1,159 @@
+"""Bad input to the prep step: one clear error naming the file and column or row,
+and the previous output left exactly as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from pyspark.sql import SparkSession
+
+from playgrounds.errors import InputError
+from playgrounds.lake.atomic import replace_folder_atomically
+from playgrounds.lake.raw import locate_raw_inputs
+from playgrounds.pipeline import run_prep
+
+DAY = dt.date(2019, 7, 4)
+
+
+@pytest.fixture
+def raw(tmp_path: Path, samples_dir: Path) -> Path:
+    """A writable copy of the samples to spoil."""
+    folder = tmp_path / "raw"
+    shutil.copytree(samples_dir, folder)
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def rewrite_csv(path: Path, edit_line: int, old: str, new: str) -> None:
+    lines = path.read_text().splitlines(keepends=True)
+    assert old in lines[edit_line - 1]
+    lines[edit_line - 1] = lines[edit_line - 1].replace(old, new, 1)
+    path.write_text("".join(lines))
+
+
+def test_missing_input_folder(spark: SparkSession, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"input folder .*nowhere does not exist"):
+        run_prep(spark, tmp_path / "nowhere", tmp_path / "out", day=DAY)
+
+
+def test_missing_input_file_names_what_was_expected(raw: Path) -> None:
+    (raw / "DPR_Parks_001.json").unlink()
+    with pytest.raises(InputError, match=r"no parks input in .*DPR_Parks_001\.json"):
+        locate_raw_inputs(raw)
+
+
+def test_income_missing_a_required_column(spark: SparkSession, raw: Path) -> None:
+    income = raw / "16zpallagi.csv"
+    rewrite_csv(income, 1, ",MARS2,", ",MARS_2,")
+    with pytest.raises(InputError, match=r"16zpallagi\.csv lacks column MARS2 \(expected the IRS"):
+        run_prep(spark, raw, raw.parent / "out", day=DAY)
+
+
+def test_non_numeric_zip_names_file_line_and_value(spark: SparkSession, raw: Path) -> None:
+    income = raw / "16zpallagi.csv"
+    header, *rows = income.read_text().splitlines()
+    zip_index = header.split(",").index("zipcode")
+    fields = rows[9].split(",")  # line 11 of the file
+    fields[zip_index] = "1O001"  # a letter O where a zero belongs
+    rows[9] = ",".join(fields)
+    income.write_text("\n".join([header, *rows]) + "\n")
+    with pytest.raises(InputError) as error:
+        run_prep(spark, raw, raw.parent / "out", day=DAY)
+    assert str(error.value) == (
+        f"{income} line 11: column zipcode holds '1O001', expected a whole number"
+    )
+
+
+def test_gzipped_income_errors_name_the_line_too(spark: SparkSession, raw: Path) -> None:
+    income = raw / "16zpallagi.csv"
+    text = income.read_text().replace("\n36,NY,", "\n36,NY,x", 1)  # first NY row, zipcode
+    income.unlink()
+    with gzip.open(raw / "16zpallagi.csv.gz", "wt") as handle:
+        handle.write(text)
+    with pytest.raises(InputError, match=r"16zpallagi\.csv\.gz line \d+: column zipcode holds 'x"):
+        run_prep(spark, raw, raw.parent / "out", day=DAY)
+
+
+@pytest.mark.parametrize("name", ["16zpallagi.csv", "DPR_Parks_001.json", "DPR_Playgrounds_001.json"])
+def test_empty_file(spark: SparkSession, raw: Path, name: str) -> None:
+    (raw / name).write_bytes(b"")
+    with pytest.raises(InputError, match=rf"{name.replace('.', '[.]')} is empty"):
+        run_prep(spark, raw, raw.parent / "out", day=DAY)
+
+
+def test_income_with_header_but_no_rows(spark: SparkSession, raw: Path) -> None:
+    income = raw / "16zpallagi.csv"
+    income.write_text(income.read_text().splitlines()[0] + "\n")
+    with pytest.raises(InputError, match=r"16zpallagi\.csv has a header but no rows"):
+        run_prep(spark, raw, raw.parent / "out", day=DAY)
+
+
+def test_json_object_instead_of_array(spark: SparkSession, raw: Path) -> None:
+    (raw / "DPR_Playgrounds_001.json").write_text('{"Prop_ID": "B001"}')
+    with pytest.raises(InputError, match=r"DPR_Playgrounds_001\.json is not a JSON array of objects"):
+        run_prep(spark, raw, raw.parent / "out", day=DAY)
+
+
+def test_malformed_json(spark: SparkSession, raw: Path) -> None:
+    text = (raw / "DPR_Parks_001.json").read_text()
+    (raw / "DPR_Parks_001.json").write_text(text[: len(text) // 2])
+    with pytest.raises(InputError, match=r"DPR_Parks_001\.json is not valid JSON"):
+        run_prep(spark, raw, raw.parent / "out", day=DAY)
+
+
+def test_playgrounds_missing_a_field(spark: SparkSession, raw: Path) -> None:
+    path = raw / "DPR_Playgrounds_001.json"
+    records = [{k: v for k, v in r.items() if k != "Level"} for r in json.loads(path.read_text())]
+    path.write_text(json.dumps(records))
+    with pytest.raises(InputError, match=r"DPR_Playgrounds_001\.json lacks column Level"):
+        run_prep(spark, raw, raw.parent / "out", day=DAY)
+
+
+def test_failed_run_leaves_previous_output_intact(spark: SparkSession, raw: Path) -> None:
+    processed = raw.parent / "processed"
+    first = run_prep(spark, raw, processed, day=DAY)
+    before = snapshot(processed)
+    assert first.rows > 0 and before
+
+    (raw / "DPR_Parks_001.json").write_text("<html>Service Unavailable</html>")
+    with pytest.raises(InputError):
+        run_prep(spark, raw, processed, day=DAY)
+    assert snapshot(processed) == before
+
+
+def test_interrupted_write_leaves_previous_output_and_no_debris(tmp_path: Path) -> None:
+    target = tmp_path / "table" / "year=2019"
+    target.mkdir(parents=True)
+    (target / "part-0.parquet").write_bytes(b"old")
+
+    def write_half_then_stop(staging: Path) -> None:
+        staging.mkdir()
+        (staging / "part-0.parquet").write_bytes(b"new, half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        replace_folder_atomically(target, write_half_then_stop)
+    assert (target / "part-0.parquet").read_bytes() == b"old"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["year=2019"]
+
+
+def test_successful_write_replaces_the_whole_folder(tmp_path: Path) -> None:
+    target = tmp_path / "year=2019"
+    target.mkdir()
+    (target / "stale.parquet").write_bytes(b"old")
+
+    def write_new(staging: Path) -> None:
+        staging.mkdir()
+        (staging / "fresh.parquet").write_bytes(b"new")
+
+    replace_folder_atomically(target, write_new)
+    assert [p.name for p in target.iterdir()] == ["fresh.parquet"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["year=2019"]
