@@ -15,12 +15,13 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from playgrounds.errors import PlaygroundsError
+from playgrounds.sources.cli import ingest_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = REPO_ROOT / "data" / "samples"
 DEFAULT_LAKE = Path("lake")
 
-console = Console(stderr=True)
+console = Console(stderr=True, log_path=False)
 
 
 def one_sentence(error: BaseException) -> str:
@@ -164,6 +165,9 @@ def samples(out: Path) -> None:
     counts = generate(out)
     for name, rows in counts.items():
         click.echo(f"{out / name}: {rows} rows")
+
+
+cli.add_command(ingest_command)
 
 
 def main(argv: list[str] | None = None) -> int:
