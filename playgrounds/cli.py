@@ -15,7 +15,6 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from playgrounds.errors import PlaygroundsError
-from playgrounds.sources.cli import ingest_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = REPO_ROOT / "data" / "samples"
@@ -167,7 +166,8 @@ def samples(out: Path) -> None:
         click.echo(f"{out / name}: {rows} rows")
 
 
-cli.add_command(ingest_command)
+# Commands that live with their packages register below; imported here, after
+# `cli` and `stage_display` exist, so those modules can import them back.
 
 
 def main(argv: list[str] | None = None) -> int:
