@@ -36,10 +36,11 @@ test: install ## Run every test (unit and end-to-end)
 test-fast: install ## Run the tests not marked e2e
 	$(BIN)/python -m pytest -m "not e2e"
 
-check: install ## Lint (ruff) and type-check (mypy)
+check: install ## Lint (ruff), type-check (mypy), check the layering (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 samples: install ## Regenerate data/samples/ (deterministic)
 	$(BIN)/playgrounds samples
