@@ -81,7 +81,8 @@ def test_debug_shows_the_trace(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 def test_bad_date_is_a_usage_error(tmp_path: Path, samples_dir: Path) -> None:
     result = CliRunner().invoke(
-        cli, ["prep", "--raw", str(samples_dir), "--processed", str(tmp_path), "--date", "2019-13-01"]
+        cli,
+        ["prep", "--raw", str(samples_dir), "--processed", str(tmp_path), "--date", "2019-13-01"],
     )
     assert result.exit_code == 2
     assert "'2019-13-01' is not a date like 2019-07-04" in result.output

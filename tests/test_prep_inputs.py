@@ -82,7 +82,9 @@ def test_gzipped_income_errors_name_the_line_too(spark: SparkSession, raw: Path)
         run_prep(spark, raw, raw.parent / "out", day=DAY)
 
 
-@pytest.mark.parametrize("name", ["16zpallagi.csv", "DPR_Parks_001.json", "DPR_Playgrounds_001.json"])
+@pytest.mark.parametrize(
+    "name", ["16zpallagi.csv", "DPR_Parks_001.json", "DPR_Playgrounds_001.json"]
+)
 def test_empty_file(spark: SparkSession, raw: Path, name: str) -> None:
     (raw / name).write_bytes(b"")
     with pytest.raises(InputError, match=rf"{name.replace('.', '[.]')} is empty"):
@@ -98,7 +100,9 @@ def test_income_with_header_but_no_rows(spark: SparkSession, raw: Path) -> None:
 
 def test_json_object_instead_of_array(spark: SparkSession, raw: Path) -> None:
     (raw / "DPR_Playgrounds_001.json").write_text('{"Prop_ID": "B001"}')
-    with pytest.raises(InputError, match=r"DPR_Playgrounds_001\.json is not a JSON array of objects"):
+    with pytest.raises(
+        InputError, match=r"DPR_Playgrounds_001\.json is not a JSON array of objects"
+    ):
         run_prep(spark, raw, raw.parent / "out", day=DAY)
 
 

@@ -93,7 +93,9 @@ def locate_raw_inputs(raw: Path) -> RawInputs:
             return latest_partition(raw / table), raw / table
         if (raw / file_name).is_file():
             return raw / file_name, None
-        raise InputError(f"no {table} input in {raw}: expected {table}/year=Y/month=M/day=D/ or {file_name}")
+        raise InputError(
+            f"no {table} input in {raw}: expected {table}/year=Y/month=M/day=D/ or {file_name}"
+        )
 
     parks, parks_base = json_or_table(PARKS_TABLE, PARKS_FILE)
     playgrounds, playgrounds_base = json_or_table(PLAYGROUNDS_TABLE, PLAYGROUNDS_FILE)
@@ -103,9 +105,7 @@ def locate_raw_inputs(raw: Path) -> RawInputs:
 def _data_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
-    return sorted(
-        p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_"))
-    )
+    return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_")))
 
 
 def _require_not_empty(path: Path) -> None:
@@ -128,7 +128,7 @@ def _require_columns(df: DataFrame, required: Sequence[str], path: Path, what: s
 def _open_text(path: Path) -> io.TextIOBase:
     if path.suffix == ".gz":
         return io.TextIOWrapper(gzip.open(path), encoding="utf-8", newline="")  # type: ignore[arg-type]
-    return open(path, encoding="utf-8", newline="")  # noqa: SIM115
+    return open(path, encoding="utf-8", newline="")
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -161,7 +161,8 @@ def read_income(spark: SparkSession, path: Path) -> DataFrame:
     _require_columns(df, REQUIRED_INCOME_COLUMNS, path, "the IRS SOI ZIP-code income CSV header")
     numeric = [resolve_column(df, code) for code in INCOME_COLUMNS]
     is_bad = [
-        F.when(F.col(name).isNotNull() & ~F.col(name).rlike(_DIGITS), F.lit(name)) for name in numeric
+        F.when(F.col(name).isNotNull() & ~F.col(name).rlike(_DIGITS), F.lit(name))
+        for name in numeric
     ]
     first_bad = (
         df.select(F.coalesce(*is_bad).alias("column"), *numeric)
@@ -177,10 +178,7 @@ def read_income(spark: SparkSession, path: Path) -> DataFrame:
         place = f"{where[0]} line {where[1]}" if where else str(path)
         raise InputError(f"{place}: column {column} holds {value!r}, expected a whole number")
     return df.select(
-        *[
-            F.col(c).cast("long").alias(c) if c in numeric else F.col(c)
-            for c in df.columns
-        ]
+        *[F.col(c).cast("long").alias(c) if c in numeric else F.col(c) for c in df.columns]
     )
 
 
@@ -217,7 +215,9 @@ def _read_records(
 
 def read_parks(spark: SparkSession, path: Path, base: Path | None = None) -> DataFrame:
     """Read the NYC Parks directory (published JSON or the raw lake's Parquet)."""
-    return _read_records(spark, path, base, REQUIRED_PARKS_COLUMNS, "the NYC Parks directory fields")
+    return _read_records(
+        spark, path, base, REQUIRED_PARKS_COLUMNS, "the NYC Parks directory fields"
+    )
 
 
 def read_playgrounds(spark: SparkSession, path: Path, base: Path | None = None) -> DataFrame:

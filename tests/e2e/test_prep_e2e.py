@@ -53,7 +53,9 @@ def test_make_run_command_on_the_samples(spark: SparkSession, tmp_path: Path) ->
 
 
 @pytest.mark.real_data
-def test_prep_on_the_published_files(spark: SparkSession, real_data_dir: Path, tmp_path: Path) -> None:
+def test_prep_on_the_published_files(
+    spark: SparkSession, real_data_dir: Path, tmp_path: Path
+) -> None:
     result = run_prep(spark, real_data_dir, tmp_path, day=dt.date(2019, 7, 4))
     assert result.rows == REAL_ROWS
     assert check_schema(spark, result.path) == REAL_ROWS

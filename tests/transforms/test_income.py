@@ -18,8 +18,7 @@ from playgrounds.transforms.income import (
 IRS_CODES = ["STATE", "zipcode", "agi_stub", "N1", "mars1", "MARS2", "MARS4", "PREP", "N2",
              "NUMDEP", "TOTAL_VITA", "VITA", "TCE", "A00100"]  # fmt: skip
 IRS_SCHEMA = StructType(
-    [StructField("STATE", StringType())]
-    + [StructField(code, LongType()) for code in IRS_CODES[1:]]
+    [StructField("STATE", StringType())] + [StructField(code, LongType()) for code in IRS_CODES[1:]]
 )
 
 
@@ -44,7 +43,9 @@ def test_keep_state_matches_the_column_name_case_insensitively(spark: SparkSessi
 
 
 def test_rename_income_columns_selects_and_renames_in_contract_order(spark: SparkSession) -> None:
-    df = spark.createDataFrame([irs_row("NY", 10001, 3, 100), irs_row("NY", 0, 1, None)], IRS_SCHEMA)
+    df = spark.createDataFrame(
+        [irs_row("NY", 10001, 3, 100), irs_row("NY", 0, 1, None)], IRS_SCHEMA
+    )
     renamed = df.transform(rename_income_columns)
     assert renamed.columns == list(INCOME_COLUMNS.values())
     rows = renamed.collect()

@@ -28,7 +28,9 @@ def test_prepare_playgrounds_drops_clashing_and_partition_columns(spark: SparkSe
 
 def test_prepare_playgrounds_accepts_catalog_lower_case_names(spark: SparkSession) -> None:
     # Read through the Glue catalog, every name arrives lower-cased.
-    df = spark.createDataFrame([("B001", "x", "y", "4")], "prop_id string, name string, location string, level string")
+    df = spark.createDataFrame(
+        [("B001", "x", "y", "4")], "prop_id string, name string, location string, level string"
+    )
     assert df.transform(prepare_playgrounds).columns == ["Playground_Prop_ID", "level"]
 
 

@@ -72,7 +72,9 @@ def test_zip_match_all_gives_multi_zip_parks_their_income(spark: SparkSession) -
     income = spark.createDataFrame(
         [income_row("NY", 11236, 1), income_row("NY", 11239, 1)], IRS_SCHEMA
     )
-    parks = spark.createDataFrame([("B002", "Two ZIP", "Ave. I", "11236, 11239", "2019")], PARKS_SCHEMA)
+    parks = spark.createDataFrame(
+        [("B002", "Two ZIP", "Ave. I", "11236, 11239", "2019")], PARKS_SCHEMA
+    )
     playgrounds = spark.createDataFrame(
         [("B002", "B002", None, None, "n", "l", "Y", "4", "N", None, None, "2019")],
         PLAYGROUNDS_SCHEMA,
