@@ -41,7 +41,7 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
 
 
 def local_root(root: Path | str | None = None) -> Path:
-    """The folder of one sub-folder per bucket: the argument, $PLAYGROUNDS_LOCAL_S3, or ./lake/s3."""
+    """The folder with one sub-folder per bucket: argument, $PLAYGROUNDS_LOCAL_S3 or ./lake/s3."""
     chosen = root if root is not None else os.environ.get(ROOT_ENV, DEFAULT_ROOT)
     return Path(chosen).expanduser().resolve()
 
