@@ -168,6 +168,9 @@ def samples(out: Path) -> None:
 
 # Commands that live with their packages register below; imported here, after
 # `cli` and `stage_display` exist, so those modules can import them back.
+from playgrounds.sources.cli import ingest_command  # noqa: E402
+
+cli.add_command(ingest_command)
 
 
 def main(argv: list[str] | None = None) -> int:
