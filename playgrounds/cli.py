@@ -173,6 +173,11 @@ from playgrounds.sources.cli import ingest_command  # noqa: E402
 cli.add_command(ingest_command)
 
 
+from playgrounds.catalog.cli import register as _register_catalog  # noqa: E402
+
+_register_catalog(cli)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; errors become one sentence unless ``--debug`` is given."""
     args = sys.argv[1:] if argv is None else argv

@@ -1,0 +1,112 @@
+"""Format detection, header heuristic, type inference and unreadable files (no Spark)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from catalog_zones import parquet, write
+
+from playgrounds.catalog.infer import Column, UnreadableFileError, detect_format, infer_file
+
+
+def test_csv_with_header_gets_lower_case_names_and_types(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", "STATE,ZipCode,N1,A00100\nNY,10001,5,2.5\nNY,10002,,3\n")
+    schema = infer_file(path)
+    assert schema.format == "csv"
+    assert schema.header
+    assert schema.columns == [
+        Column("state", "string"),
+        Column("zipcode", "bigint"),
+        Column("n1", "bigint"),
+        Column("a00100", "double"),
+    ]
+
+
+def test_csv_of_numbers_has_no_header_and_gets_col_names(tmp_path: Path) -> None:
+    schema = infer_file(write(tmp_path / "train.csv", "1,0.5,3\n0,0.25,4\n"))
+    assert not schema.header
+    assert [c.name for c in schema.columns] == ["col0", "col1", "col2"]
+    assert [c.type for c in schema.columns] == ["bigint", "double", "bigint"]
+
+
+def test_text_only_csv_whose_first_row_repeats_in_the_data_has_no_header(tmp_path: Path) -> None:
+    schema = infer_file(write(tmp_path / "t.csv", "open,door\nclose,door\nopen,window\n"))
+    assert not schema.header
+    labelled = infer_file(write(tmp_path / "u.csv", "kind,thing\nclose,door\nopen,window\n"))
+    assert labelled.header
+
+
+def test_tab_delimited_and_gzip_csv(tmp_path: Path) -> None:
+    path = tmp_path / "a.tsv.gz"
+    with gzip.open(path, "wt") as stream:
+        stream.write("name\tcount\nx\t1\ny\t2\n")
+    schema = infer_file(path)
+    assert (schema.delimiter, schema.header, schema.compressed) == ("\t", True, True)
+    assert schema.columns == [Column("name", "string"), Column("count", "bigint")]
+
+
+def test_json_lines_and_json_array(tmp_path: Path) -> None:
+    lines = write(
+        tmp_path / "a.json", '{"Kind": "x", "n": 1}\n{"Kind": "y", "n": 2.5, "t": true}\n'
+    )
+    schema = infer_file(lines)
+    assert not schema.json_array
+    assert schema.columns == [
+        Column("kind", "string"),
+        Column("n", "double"),
+        Column("t", "boolean"),
+    ]
+    assert schema.source_names["kind"] == "Kind"
+    array = write(tmp_path / "b.json", json.dumps([{"a": {"b": [1, 2]}}]))
+    nested = infer_file(array)
+    assert nested.json_array
+    assert nested.columns == [Column("a", "struct<b:array<bigint>>")]
+
+
+def test_parquet_types_from_the_footer(tmp_path: Path) -> None:
+    path = parquet(tmp_path / "p.parquet", [{"Prop_ID": "B1", "Acres": 1.5, "N": 3}])
+    assert infer_file(path).columns == [
+        Column("prop_id", "string"),
+        Column("acres", "double"),
+        Column("n", "bigint"),
+    ]
+    # No extension: recognised by its PAR1 magic.
+    bare = tmp_path / "part-0000"
+    bare.write_bytes(path.read_bytes())
+    assert detect_format(bare) == "parquet"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.csv", b"", "is empty"),
+        ("page.json", b"<!DOCTYPE html><html><body>Not found</body></html>", "HTML"),
+        ("page.csv", b"<html><body>Service unavailable</body></html>\n", "HTML"),
+        ("object.json", b'{\n  "a": 1,\n  "b": 2\n}\n', "one JSON object over several lines"),
+        ("scalars.json", b"[1, 2, 3]", "not of objects"),
+        ("cut.json", b'{"a": 1}\n{"a": 2, "b"', "line 2 is not valid JSON"),
+        ("cut.csv", b"a,b,c\n1,2,3\n4,5", r"last row \(line 3\) has 2 of 3 fields"),
+        ("wide.csv", b"a,b\n1,2,3\n4,5,6\n", "header names 2 columns"),
+    ],
+)
+def test_unreadable_files_say_why(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFileError, match=reason):
+        infer_file(path)
+
+
+def test_truncated_parquet_and_gzip(tmp_path: Path) -> None:
+    whole = parquet(tmp_path / "whole.parquet", [{"a": i} for i in range(100)])
+    cut = tmp_path / "cut.parquet"
+    cut.write_bytes(whole.read_bytes()[:-20])
+    with pytest.raises(UnreadableFileError, match="truncated Parquet file"):
+        infer_file(cut)
+    packed = gzip.compress(b"a,b\n" + b"1,2\n" * 5000)
+    cut_gz = tmp_path / "cut.csv.gz"
+    cut_gz.write_bytes(packed[: len(packed) // 2])
+    with pytest.raises(UnreadableFileError, match="truncated gzip"):
+        infer_file(cut_gz)

@@ -1,0 +1,109 @@
+"""``playgrounds catalog serve`` as a user runs it: its own process, real clients, the lock."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from playgrounds.catalog.serve import wait_for_port
+
+# The zone builders live beside the catalog tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "catalog"))
+from catalog_zones import basic_zone
+
+hive = pytest.importorskip("pyhive.hive", reason="pip install 'pyhive[hive_pure_sasl]'")
+
+PLAYGROUNDS = str(Path(sys.executable).parent / "playgrounds")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _query(port: int, sql: str) -> list[tuple[object, ...]]:
+    connection = hive.connect(host="127.0.0.1", port=port, username="analyst")
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
+@pytest.mark.e2e
+def test_serve_answers_several_clients_and_holds_the_catalog(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    basic_zone(lake / "raw")
+    port = _free_port()
+    # A throw-away catalog: Derby without fsync halves its creation (as in conftest.py).
+    env = {**os.environ, "JAVA_TOOL_OPTIONS": "-Dderby.system.durability=test"}
+    server = subprocess.Popen(
+        [
+            PLAYGROUNDS,
+            "catalog",
+            "serve",
+            "--lake",
+            str(lake),
+            "--port",
+            str(port),
+            "--crawl",
+            "raw",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        if not wait_for_port("127.0.0.1", port, timeout=120):
+            server.kill()
+            pytest.fail(f"server did not start: {server.communicate()[1][-2000:]}")
+        queries = {
+            "boroughs": "SELECT substr(prop_id, 1, 1) AS b, count(*) FROM playgrounds_raw.parks "
+            "GROUP BY substr(prop_id, 1, 1) ORDER BY b",
+            "train": "SELECT col0, col2 FROM playgrounds_raw.train ORDER BY col2",
+            "income": "SELECT year, count(*) FROM playgrounds_raw.income_ny GROUP BY year "
+            "ORDER BY year",
+        }
+        results: dict[str, list[tuple[object, ...]]] = {}
+
+        def run(name: str) -> None:
+            results[name] = _query(port, queries[name])
+
+        clients = [threading.Thread(target=run, args=(name,)) for name in queries]
+        for client in clients:
+            client.start()
+        for client in clients:
+            client.join(timeout=60)
+        assert results == {
+            "boroughs": [("B", 2), ("M", 4)],
+            "train": [(1, 3), (0, 4), (1, 5)],
+            "income": [(2016, 3), (2017, 3)],
+        }
+        # Any other command on the same catalog meanwhile: one sentence naming the server.
+        busy = subprocess.run(
+            [PLAYGROUNDS, "sql", "SELECT 1", "--lake", str(lake)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert busy.returncode == 1
+        assert f"in use by process {server.pid} (catalog serve)" in busy.stderr
+        assert "Failed to start database" not in busy.stderr
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    assert server.returncode == 0
