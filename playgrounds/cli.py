@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from playgrounds.errors import PlaygroundsError
 
@@ -133,20 +134,49 @@ def prep(raw: Path, processed: Path, date: str | None, zip_match: str, state: st
     type=click.Path(path_type=Path),
     default=DEFAULT_LAKE,
     show_default=True,
-    help="Lake root; the processed zone is <lake>/processed.",
+    help="Lake root: raw/ and processed/ zones and the catalog/ live under it.",
 )
 @click.option(
-    "--raw",
+    "--source",
     type=click.Path(path_type=Path),
     default=SAMPLES_DIR,
     show_default="data/samples",
-    help="Inputs to use.",
+    help="Folder holding the published files to ingest (IRS CSV, parks and playgrounds JSON).",
+)
+@click.option(
+    "--prefix",
+    default="playgrounds",
+    show_default=True,
+    help="Databases are <prefix>-raw and <prefix>-processed, as in the workshop.",
 )
 @_date_option
 @_zip_match_option
-def run(lake: Path, raw: Path, date: str | None, zip_match: str) -> None:
-    """Run the pipeline on the embedded sample data (the README's first command)."""
-    _prep(raw, lake / "processed", date, zip_match, "NY")
+def run(lake: Path, source: Path, prefix: str, date: str | None, zip_match: str) -> None:
+    """Run the workshop here: ingest, crawl, prep, crawl, query (the README's first command)."""
+    from playgrounds.pipeline import run_workshop
+
+    if not source.is_dir():
+        raise PlaygroundsError(f"source folder {source} does not exist")
+    with stage_display("run") as show:
+        result = run_workshop(
+            lake,
+            source,
+            day=_date(date),
+            prefix=prefix,
+            zip_match=zip_match,  # type: ignore[arg-type]
+            progress=show,
+        )
+    for line in [*result.ingested, *result.crawled]:
+        click.echo(line)
+    prep = result.prep
+    click.echo(f"Wrote {prep.rows} rows x {len(prep.columns)} columns to {prep.path}")
+    click.echo(f"\nAthena-style query on the catalog (playgrounds sql '...'):\n{result.query}")
+    table = Table()
+    for column in result.answer_columns:
+        table.add_column(column)
+    for row in result.answer:
+        table.add_row(*[str(value) for value in row])
+    Console().print(table)
 
 
 @cli.command()

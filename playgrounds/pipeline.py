@@ -33,6 +33,10 @@ def date_partition(day: dt.date) -> str:
     return f"year={day.year}/month={day.month}/day={day.day}"
 
 
+def _shown(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
 @dataclass(frozen=True)
 class PrepResult:
     """What the prep step wrote."""
@@ -59,11 +63,11 @@ def run_prep(
     """
     progress("Finding inputs")
     inputs = locate_raw_inputs(raw)
-    progress(f"Reading income ({inputs.income.name})")
+    progress(f"Reading income ({_shown(inputs.income, raw)})")
     income = read_income(spark, inputs.income)
-    progress(f"Reading parks ({inputs.parks.name})")
+    progress(f"Reading parks ({_shown(inputs.parks, raw)})")
     parks = read_parks(spark, inputs.parks, inputs.parks_base)
-    progress(f"Reading playgrounds ({inputs.playgrounds.name})")
+    progress(f"Reading playgrounds ({_shown(inputs.playgrounds, raw)})")
     playgrounds = read_playgrounds(spark, inputs.playgrounds, inputs.playgrounds_base)
 
     prepared = prepare_for_ml(income, parks, playgrounds, state=state, zip_match=zip_match)
@@ -75,3 +79,79 @@ def run_prep(
     progress("Counting what was written")
     written = spark.read.parquet(str(target))
     return PrepResult(path=target, rows=written.count(), columns=written.columns)
+
+
+# The analyst query `playgrounds run` ends with, in Athena's dialect: accessible
+# (Level 4) playgrounds per borough, the question the model will learn to answer.
+BOROUGH_QUERY = """
+SELECT substr(prop_id, 1, 1) AS borough_letter,
+       count(*) AS playgrounds,
+       sum(CASE WHEN level = '4' THEN 1 ELSE 0 END) AS level_4
+FROM "{prefix}-raw"."playgrounds"
+GROUP BY 1
+ORDER BY 1
+"""
+
+
+@dataclass(frozen=True)
+class WorkshopResult:
+    """What `playgrounds run` did at each step."""
+
+    ingested: list[str]
+    crawled: list[str]
+    prep: PrepResult
+    query: str
+    answer: list[tuple[object, ...]]
+    answer_columns: list[str]
+
+
+def run_workshop(
+    lake: Path,
+    source: Path,
+    *,
+    day: dt.date | None = None,
+    prefix: str = "playgrounds",
+    zip_match: ZipMatch = "workshop",
+    progress: Progress = _no_progress,
+) -> WorkshopResult:
+    """The workshop end to end on one machine: ingest, crawl, prep, crawl, query.
+
+    ``source`` holds the three published files (``data/samples/`` by default).
+    The catalog of ``lake`` is held for the whole run (see ``catalog.metastore``).
+    """
+    from playgrounds.catalog.crawler import crawl
+    from playgrounds.catalog.metastore import crawls_dir, open_catalog
+    from playgrounds.sources.ingest import ingest_income, ingest_nyc_parks_json
+    from playgrounds.sql.query import run_sql
+
+    day = day or dt.date.today()
+    raw, processed = lake / "raw", lake / "processed"
+    progress("Starting Spark over the lake's catalog")
+    with open_catalog(lake, "run") as spark:
+        progress(f"Ingesting income from {source}")
+        ingested = [ingest_income(raw, source=source)]
+        for dataset in ("parks", "playgrounds"):
+            progress(f"Ingesting {dataset} from {source}")
+            ingested.append(ingest_nyc_parks_json(spark, raw, dataset, day=day, source=source))
+        crawled: list[str] = []
+        for zone, folder in (("raw", raw), ("processed", processed)):
+            if zone == "processed":
+                prep = run_prep(
+                    spark, raw, processed, day=day, zip_match=zip_match, progress=progress
+                )
+            progress(f"Crawling the {zone} zone")
+            report = crawl(spark, folder, f"{prefix}-{zone}", progress=progress,
+                           report_dir=crawls_dir(lake))  # fmt: skip
+            crawled.extend(report.lines())
+        progress("Querying the catalog")
+        query = BOROUGH_QUERY.format(prefix=prefix).strip()
+        answer = run_sql(spark, query)
+        rows = [tuple(row) for row in answer.collect()]
+    return WorkshopResult(
+        ingested=[result.summary() for result in ingested],
+        crawled=crawled,
+        prep=prep,
+        query=query,
+        answer=rows,
+        answer_columns=answer.columns,
+    )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -36,20 +38,34 @@ def check_schema(spark: SparkSession, path: Path) -> int:
     return written.count()
 
 
-def test_make_run_command_on_the_samples(spark: SparkSession, tmp_path: Path) -> None:
-    # The command `make run` runs, in its own process, as a new user would.
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+def test_make_run_command_on_the_samples(
+    spark: SparkSession, tmp_path: Path, samples_dir: Path
+) -> None:
+    # The command `make run` runs, in its own process, as a new user would:
+    # ingest data/samples/, crawl raw, prep, crawl processed, query.
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "120"}
     result = subprocess.run(
         [sys.executable, "-m", "playgrounds.cli", "run", "--lake", str(tmp_path / "lake"),
          "--date", "2019-07-04"],
         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    target = tmp_path / "lake" / "processed" / "processed" / "year=2019" / "month=7" / "day=4"
-    assert result.stdout.strip() == f"Wrote {SAMPLE_ROWS} rows x 23 columns to {target}"
+    lake = tmp_path / "lake"
+    target = lake / "processed" / "processed" / "year=2019" / "month=7" / "day=4"
+    assert f"Wrote {SAMPLE_ROWS} rows x 23 columns to {target}" in result.stdout
     assert check_schema(spark, target) == SAMPLE_ROWS
+    assert (lake / "raw" / "income-ny" / "year=2016" / "income.csv").is_file()
+    assert "income_ny: created (csv, 147 columns" in result.stdout
+    assert "processed: created (parquet, 23 columns" in result.stdout
+    # The closing query's answer, recounted here from the sample JSON itself.
+    records = json.loads((samples_dir / "DPR_Playgrounds_001.json").read_text())
+    per_borough = Counter(r["Prop_ID"][0] for r in records)
+    level_4 = Counter(r["Prop_ID"][0] for r in records if r["Level"] == "4")
+    for letter, count in per_borough.items():
+        assert re.search(rf"│ {letter}\s+│ {count}\s+│ {level_4[letter]}\s+│", result.stdout)
     # The progress display named each stage on stderr.
-    assert re.search(r"Reading income \(16zpallagi\.csv\)", result.stderr)
+    assert "Crawling the processed zone" in result.stderr
+    assert "Reading income (income-ny/year=2016)" in result.stderr
 
 
 @pytest.mark.real_data
