@@ -50,3 +50,10 @@ bench: install ## Run the benchmarks under benchmarks/ (print ratios)
 
 clean: ## Remove the local lake, build output and caches (keeps .venv)
 	rm -rf lake build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: glue-local glue-run
+glue-local: install ## Run jobs/$(JOB).py on plain PySpark via the awsglue shim (ARGS="--k v ...")
+	$(BIN)/playgrounds glue-local $(JOB) $(ARGS)
+
+glue-run: install ## Run jobs/$(JOB).py in the AWS Glue 5 Docker image (needs Docker; ARGS="...")
+	$(BIN)/python -m playgrounds.glue.docker $(JOB) -- $(ARGS)

@@ -198,14 +198,13 @@ def samples(out: Path) -> None:
 
 # Commands that live with their packages register below; imported here, after
 # `cli` and `stage_display` exist, so those modules can import them back.
+from playgrounds.catalog.cli import register as _register_catalog_commands  # noqa: E402
+from playgrounds.glue.cli import glue_local  # noqa: E402
 from playgrounds.sources.cli import ingest_command  # noqa: E402
 
 cli.add_command(ingest_command)
-
-
-from playgrounds.catalog.cli import register as _register_catalog  # noqa: E402
-
-_register_catalog(cli)
+_register_catalog_commands(cli)
+cli.add_command(glue_local)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -73,14 +74,22 @@ def spark_session(
     conf: Mapping[str, str] | None = None,
     hive_metastore_dir: Path | None = None,
 ) -> SparkSession:
-    """Build (or return the running) SparkSession for a local run.
+    """Build the SparkSession for a local run, or return the running one as it is.
 
     ``hive_metastore_dir`` keeps an embedded Hive metastore (Derby) and its
-    warehouse in that folder, so another command sees the same tables.
+    warehouse in that folder, so another command sees the same tables. A
+    session already running in this process (a test suite's, a notebook's,
+    Glue's) is returned untouched: its settings were chosen by whoever started it.
     """
+    running = SparkSession.getActiveSession()
+    if running is not None:
+        return running
     ensure_java()
     # Spark warns that the hostname resolves to a loopback address on most laptops.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Python workers (UDFs, DynamicFrame.map/filter) must run this interpreter, which
+    # has pyarrow and this library; Spark would otherwise start the system python3.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     settings = {**RUN_CONF, **(conf or {})}
     log_level = os.environ.get("PLAYGROUNDS_SPARK_LOG", "ERROR").upper()
     extra_java = settings.pop("spark.driver.extraJavaOptions", "")

@@ -1,7 +1,13 @@
-"""``playgrounds catalog serve`` as a user runs it: its own process, real clients, the lock."""
+"""``playgrounds crawl`` then ``playgrounds catalog serve`` as a user runs them.
+
+Two processes share the catalog beside the lake: the crawl registers the
+tables, the server (started afterwards) serves them to real clients and holds
+the lock meanwhile.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -40,12 +46,26 @@ def _query(port: int, sql: str) -> list[tuple[object, ...]]:
 
 
 @pytest.mark.e2e
-def test_serve_answers_several_clients_and_holds_the_catalog(tmp_path: Path) -> None:
+def test_crawl_then_serve_to_several_clients_holding_the_catalog(tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     basic_zone(lake / "raw")
     port = _free_port()
     # A throw-away catalog: Derby without fsync halves its creation (as in conftest.py).
     env = {**os.environ, "JAVA_TOOL_OPTIONS": "-Dderby.system.durability=test"}
+    crawled = subprocess.run(
+        [PLAYGROUNDS, "crawl", "raw", "--lake", str(lake)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+    )
+    assert crawled.returncode == 0, crawled.stderr
+    assert "income_ny: created (csv, 6 columns, 2 partitions (+2))" in crawled.stderr
+    (report,) = (lake / "catalog" / "crawls").glob("*-playgrounds-raw.json")
+    assert [t["table"] for t in json.loads(report.read_text())["tables"]][:2] == [
+        "events",
+        "income_ny",
+    ]
     server = subprocess.Popen(
         [
             PLAYGROUNDS,
@@ -55,8 +75,6 @@ def test_serve_answers_several_clients_and_holds_the_catalog(tmp_path: Path) -> 
             str(lake),
             "--port",
             str(port),
-            "--crawl",
-            "raw",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

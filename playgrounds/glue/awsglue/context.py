@@ -1,0 +1,5 @@
+"""``awsglue.context``: GlueContext."""
+
+from playgrounds.glue.context import GlueContext
+
+__all__ = ["GlueContext"]

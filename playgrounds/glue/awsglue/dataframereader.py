@@ -1,0 +1,5 @@
+"""``awsglue.dataframereader``: glueContext.create_data_frame."""
+
+from playgrounds.glue.context import DataFrameReader
+
+__all__ = ["DataFrameReader"]

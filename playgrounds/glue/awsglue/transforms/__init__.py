@@ -1,0 +1,56 @@
+"""``awsglue.transforms``: the transform classes, each with ``apply(...)``."""
+
+from playgrounds.glue.transforms import (
+    ALL_TRANSFORMS,
+    ApplyMapping,
+    Coalesce,
+    DropFields,
+    DropNullFields,
+    ErrorsAsDynamicFrame,
+    Filter,
+    FlatMap,
+    GlueTransform,
+    Join,
+    Map,
+    MapToCollection,
+    Relationalize,
+    RenameField,
+    Repartition,
+    ResolveChoice,
+    SelectFields,
+    SelectFromCollection,
+    Spigot,
+    SplitFields,
+    SplitRows,
+    Unbox,
+    Union,
+    UnnestFrame,
+)
+
+__all__ = [
+    "ApplyMapping",
+    "Coalesce",
+    "DropFields",
+    "DropNullFields",
+    "ErrorsAsDynamicFrame",
+    "Filter",
+    "FlatMap",
+    "Join",
+    "Map",
+    "MapToCollection",
+    "Relationalize",
+    "RenameField",
+    "Repartition",
+    "ResolveChoice",
+    "SelectFields",
+    "SelectFromCollection",
+    "Spigot",
+    "SplitFields",
+    "SplitRows",
+    "Unbox",
+    "Union",
+    "UnnestFrame",
+]
+# Reachable as awsglue.transforms.GlueTransform / ALL_TRANSFORMS, as in the real
+# package, without joining `import *` (whose names are the transforms only).
+_ = (ALL_TRANSFORMS, GlueTransform)

@@ -1,0 +1,608 @@
+"""``GlueContext`` on a local SparkSession: catalog and S3 sources and sinks, logger, purge."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from pyspark import SparkContext
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.context import SQLContext
+
+from playgrounds.glue import bookmarks, catalog
+from playgrounds.glue import io as glue_io
+from playgrounds.glue.dynamicframe import DynamicFrame
+from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError, reject_unsupported
+
+# GlueContext methods of the real library the shim does not implement.
+UNSUPPORTED_METHODS = frozenset(
+    {
+        "getSource",
+        "getSink",
+        "getStreamingSource",
+        "get_catalog_schema_as_spark_schema",
+        "create_dynamic_frame_from_rdd",
+        "create_sample_dynamic_frame_from_catalog",
+        "create_sample_dynamic_frame_from_options",
+        "write_from_options",
+        "write_dynamic_frame_from_jdbc_conf",
+        "write_from_jdbc_conf",
+        "extract_jdbc_conf",
+        "purge_table",
+        "transition_table",
+        "transition_s3_path",
+        "getSampleStreamingDynamicFrame",
+        "forEachBatch",
+        "add_ingestion_time_columns",
+        "start_transaction",
+        "commit_transaction",
+        "cancel_transaction",
+        "convert_resolve_option",
+    }
+)
+S3_READ_OPTIONS = {"paths", "recurse", "groupFiles", "groupSize"}
+CATALOG_READ_OPTIONS = {"catalogPartitionPredicate"}
+
+
+class GlueLogger:
+    """``glueContext.get_logger()``: info / warn / error to the ``awsglue`` Python logger."""
+
+    def __init__(self) -> None:
+        self._logger = logging.getLogger("awsglue")
+        if not self._logger.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(levelname)s awsglue: %(message)s"))
+            self._logger.addHandler(handler)
+            self._logger.setLevel(logging.INFO)
+            self._logger.propagate = False
+
+    def info(self, message: str) -> None:
+        """Log at INFO."""
+        self._logger.info(message)
+
+    def warn(self, message: str) -> None:
+        """Log at WARN."""
+        self._logger.warning(message)
+
+    def error(self, message: str) -> None:
+        """Log at ERROR."""
+        self._logger.error(message)
+
+
+def _no_kwargs(where: str, kwargs: Mapping[str, Any]) -> None:
+    if kwargs:
+        key = next(iter(kwargs))
+        raise UnsupportedGlueFeatureError(f"{where} argument {key}={kwargs[key]!r}")
+
+
+class GlueContext(SQLContext):
+    """The entry point of a Glue script, built on the active (or a new) SparkSession."""
+
+    def __init__(self, sparkContext: SparkContext | None = None, **options: Any) -> None:
+        _no_kwargs("GlueContext()", options)
+        sc = sparkContext or SparkContext.getOrCreate()
+        if "PYSPARK_PYTHON" not in os.environ:
+            # Spark's default worker is whatever `python3` is on PATH, which may
+            # lack pyarrow and this library; Map/Filter functions need both.
+            sc.pythonExec = sys.executable
+        session = SparkSession.getActiveSession() or SparkSession(sc)
+        super().__init__(sc, session)
+        self.spark_session = session
+        self.create_dynamic_frame = DynamicFrameReader(self)
+        self.create_data_frame = DataFrameReader(self)
+        self.write_dynamic_frame = DynamicFrameWriter(self)
+        self.write_data_frame = DataFrameWriter(self)
+        self._logger = GlueLogger()
+
+    def __getattr__(self, name: str) -> Any:
+        if name in UNSUPPORTED_METHODS:
+            raise UnsupportedGlueFeatureError(f"GlueContext.{name}")
+        raise AttributeError(f"'GlueContext' object has no attribute {name!r}")
+
+    def get_logger(self) -> GlueLogger:
+        """The job's logger."""
+        return self._logger
+
+    def currentTimeMillis(self) -> int:
+        """Milliseconds since the epoch."""
+        import time
+
+        return int(time.time() * 1000)
+
+    # -- sources -----------------------------------------------------------------------------
+
+    def create_dynamic_frame_from_catalog(
+        self,
+        database: str | None = None,
+        table_name: str | None = None,
+        redshift_tmp_dir: str = "",
+        transformation_ctx: str = "",
+        push_down_predicate: str = "",
+        additional_options: Mapping[str, Any] | None = None,
+        catalog_id: str | None = None,
+        **kwargs: Any,
+    ) -> DynamicFrame:
+        """Read a catalog table; ``push_down_predicate`` prunes partitions before files are read."""
+        df = self._read_catalog(
+            database,
+            table_name,
+            transformation_ctx,
+            push_down_predicate,
+            additional_options,
+            catalog_id,
+            kwargs,
+        )
+        return DynamicFrame(df, self, table_name or "")
+
+    def create_data_frame_from_catalog(
+        self,
+        database: str | None = None,
+        table_name: str | None = None,
+        redshift_tmp_dir: str = "",
+        transformation_ctx: str = "",
+        push_down_predicate: str = "",
+        additional_options: Mapping[str, Any] | None = None,
+        catalog_id: str | None = None,
+        **kwargs: Any,
+    ) -> DataFrame:
+        """Like :meth:`create_dynamic_frame_from_catalog`, as a DataFrame."""
+        return self._read_catalog(
+            database,
+            table_name,
+            transformation_ctx,
+            push_down_predicate,
+            additional_options,
+            catalog_id,
+            kwargs,
+        )
+
+    def _read_catalog(self, *args: Any) -> DataFrame:
+        # The Glue catalog lower-cases column names; so does a read through it here.
+        df = self._read_catalog_as_stored(*args)
+        columns = df.columns
+        lowered = [c.lower() for c in columns]
+        return df if lowered == columns else glue_io.renamed(df, lowered)
+
+    def _read_catalog_as_stored(
+        self,
+        database: str | None,
+        table_name: str | None,
+        transformation_ctx: str,
+        push_down_predicate: str,
+        additional_options: Mapping[str, Any] | None,
+        catalog_id: str | None,
+        kwargs: Mapping[str, Any],
+    ) -> DataFrame:
+        _no_kwargs("from_catalog", kwargs)
+        if catalog_id:
+            raise UnsupportedGlueFeatureError(
+                "from_catalog catalog_id", "the local catalog has one account"
+            )
+        if not database or not table_name:
+            raise GlueShimError("from_catalog needs database and table_name")
+        extra = dict(additional_options or {})
+        reject_unsupported(
+            f"from_catalog({database}.{table_name}) additional_options", extra, CATALOG_READ_OPTIONS
+        )
+        predicates = [p for p in (push_down_predicate, extra.get("catalogPartitionPredicate")) if p]
+        predicate = (
+            predicates[0] if len(predicates) == 1 else " AND ".join(f"({p})" for p in predicates)
+        )
+        where = f"table {database}.{table_name}"
+        spark = self.spark_session
+        mapped = catalog.find_mapped(database, table_name)
+        if mapped is not None:
+            return glue_io.read_files(
+                spark,
+                [mapped.path],
+                mapped.format,
+                mapped.format_options,
+                transformation_ctx=transformation_ctx,
+                push_down_predicate=predicate,
+                where=where,
+            )
+        table = catalog.find_metastore_table(spark, database, table_name)
+        state = bookmarks.active()
+        if state is not None and transformation_ctx and state.option != bookmarks.DISABLE:
+            if table.provider not in ("parquet", "orc", "json"):
+                raise UnsupportedGlueFeatureError(
+                    f"job bookmarks on {where}, stored as {table.provider}",
+                    "the shim bookmarks parquet, orc and json tables",
+                )
+            schema = spark.table(table.qualified).schema
+            return glue_io.read_files(
+                spark,
+                [table.location],
+                table.provider,
+                {},
+                transformation_ctx=transformation_ctx,
+                push_down_predicate=predicate,
+                where=where,
+                schema=schema,
+            )
+        df = spark.table(table.qualified)
+        if predicate:
+            # A filter on partition columns only: Spark prunes the metastore
+            # partitions and never lists the others' files.
+            df = glue_io.check_predicate(df, predicate, table.partition_columns, where)
+        return df
+
+    def create_dynamic_frame_from_options(
+        self,
+        connection_type: str,
+        connection_options: Mapping[str, Any] | None = None,
+        format: str | None = None,
+        format_options: Mapping[str, Any] | None = None,
+        transformation_ctx: str = "",
+        push_down_predicate: str = "",
+        **kwargs: Any,
+    ) -> DynamicFrame:
+        """Read files (``connection_type="s3"``; local paths and ``s3://`` alike)."""
+        df = self._read_options(
+            connection_type,
+            connection_options,
+            format,
+            format_options,
+            transformation_ctx,
+            push_down_predicate,
+            kwargs,
+        )
+        return DynamicFrame(df, self, transformation_ctx)
+
+    def create_data_frame_from_options(
+        self,
+        connection_type: str,
+        connection_options: Mapping[str, Any] | None = None,
+        format: str | None = None,
+        format_options: Mapping[str, Any] | None = None,
+        transformation_ctx: str = "",
+        push_down_predicate: str = "",
+        **kwargs: Any,
+    ) -> DataFrame:
+        """Like :meth:`create_dynamic_frame_from_options`, as a DataFrame."""
+        return self._read_options(
+            connection_type,
+            connection_options,
+            format,
+            format_options,
+            transformation_ctx,
+            push_down_predicate,
+            kwargs,
+        )
+
+    def _read_options(
+        self,
+        connection_type: str,
+        connection_options: Mapping[str, Any] | None,
+        format: str | None,
+        format_options: Mapping[str, Any] | None,
+        transformation_ctx: str,
+        push_down_predicate: str,
+        kwargs: Mapping[str, Any],
+    ) -> DataFrame:
+        _no_kwargs("from_options", kwargs)
+        if connection_type != "s3":
+            raise UnsupportedGlueFeatureError(
+                f"connection_type {connection_type!r}", "the shim reads s3 (and local paths)"
+            )
+        options = dict(connection_options or {})
+        reject_unsupported("from_options connection_options", options, S3_READ_OPTIONS)
+        raw_paths = options.get("paths")
+        paths = [raw_paths] if isinstance(raw_paths, str) else list(raw_paths or [])
+        df = glue_io.read_files(
+            self.spark_session,
+            paths,
+            format,
+            dict(format_options or {}),
+            recurse=bool(options.get("recurse", False)),
+            transformation_ctx=transformation_ctx,
+            push_down_predicate=push_down_predicate,
+            where=f"paths {paths}",
+        )
+        if (format or "").lower() == "json":
+            from playgrounds.glue.choices import mark_json_choices
+
+            df = mark_json_choices(self.spark_session, df, paths, dict(format_options or {}))
+        return df
+
+    # -- sinks -------------------------------------------------------------------------------
+
+    def write_dynamic_frame_from_options(
+        self,
+        frame: DynamicFrame,
+        connection_type: str,
+        connection_options: Mapping[str, Any] | None = None,
+        format: str | None = None,
+        format_options: Mapping[str, Any] | None = None,
+        transformation_ctx: str = "",
+    ) -> DynamicFrame:
+        """Append the frame's records under ``connection_options['path']``."""
+        if connection_type != "s3":
+            raise UnsupportedGlueFeatureError(
+                f"connection_type {connection_type!r}", "the shim writes s3 (and local paths)"
+            )
+        glue_io.write_files(
+            self.spark_session,
+            frame.toDF(),
+            dict(connection_options or {}),
+            format,
+            dict(format_options or {}),
+            "write_dynamic_frame.from_options",
+        )
+        return frame
+
+    def write_dynamic_frame_from_catalog(
+        self,
+        frame: DynamicFrame,
+        database: str | None = None,
+        table_name: str | None = None,
+        redshift_tmp_dir: str = "",
+        transformation_ctx: str = "",
+        additional_options: Mapping[str, Any] | None = None,
+        catalog_id: str | None = None,
+        **kwargs: Any,
+    ) -> DynamicFrame:
+        """Append to a catalog table's location in its format; new partitions are registered."""
+        self._write_catalog(
+            frame.toDF(), database, table_name, additional_options, catalog_id, kwargs
+        )
+        return frame
+
+    def write_data_frame_from_catalog(
+        self,
+        frame: DataFrame,
+        database: str | None = None,
+        table_name: str | None = None,
+        redshift_tmp_dir: str = "",
+        transformation_ctx: str = "",
+        additional_options: Mapping[str, Any] | None = None,
+        catalog_id: str | None = None,
+        **kwargs: Any,
+    ) -> DataFrame:
+        """Like :meth:`write_dynamic_frame_from_catalog`, for a DataFrame."""
+        self._write_catalog(frame, database, table_name, additional_options, catalog_id, kwargs)
+        return frame
+
+    def _write_catalog(
+        self,
+        df: DataFrame,
+        database: str | None,
+        table_name: str | None,
+        additional_options: Mapping[str, Any] | None,
+        catalog_id: str | None,
+        kwargs: Mapping[str, Any],
+    ) -> None:
+        _no_kwargs("write_dynamic_frame.from_catalog", kwargs)
+        if catalog_id:
+            raise UnsupportedGlueFeatureError("write_dynamic_frame.from_catalog catalog_id")
+        if not database or not table_name:
+            raise GlueShimError("write_dynamic_frame.from_catalog needs database and table_name")
+        extra = dict(additional_options or {})
+        reject_unsupported(
+            "write_dynamic_frame.from_catalog additional_options", extra, {"partitionKeys"}
+        )
+        where = f"write_dynamic_frame.from_catalog({database}.{table_name})"
+        spark = self.spark_session
+        mapped = catalog.find_mapped(database, table_name)
+        if mapped is not None:
+            glue_io.write_files(
+                spark,
+                df,
+                {"path": mapped.path, **extra},
+                mapped.format,
+                mapped.format_options,
+                where,
+            )
+            return
+        table = catalog.find_metastore_table(spark, database, table_name)
+        keys = list(extra.get("partitionKeys") or table.partition_columns)
+        glue_io.write_files(
+            spark, df, {"path": table.location, "partitionKeys": keys}, table.provider, {}, where
+        )
+        if table.partition_columns:
+            spark.sql(f"ALTER TABLE {table.qualified} RECOVER PARTITIONS")
+        spark.catalog.refreshTable(table.qualified)
+
+    def purge_s3_path(
+        self, s3_path: str, options: Mapping[str, Any] | None = None, transformation_ctx: str = ""
+    ) -> None:
+        """Delete the files under ``s3_path`` older than ``retentionPeriod`` hours (default 168)."""
+        given = dict(options or {})
+        reject_unsupported("purge_s3_path options", given, {"retentionPeriod"})
+        glue_io.purge(s3_path, float(given.get("retentionPeriod", 168)))
+
+
+class DynamicFrameReader:
+    """``glueContext.create_dynamic_frame``."""
+
+    def __init__(self, glue_context: GlueContext) -> None:
+        self._glue_context = glue_context
+
+    def from_catalog(
+        self,
+        database: str | None = None,
+        table_name: str | None = None,
+        redshift_tmp_dir: str = "",
+        transformation_ctx: str = "",
+        push_down_predicate: str = "",
+        additional_options: Mapping[str, Any] | None = None,
+        catalog_id: str | None = None,
+        **kwargs: Any,
+    ) -> DynamicFrame:
+        """See :meth:`GlueContext.create_dynamic_frame_from_catalog`."""
+        return self._glue_context.create_dynamic_frame_from_catalog(
+            database,
+            table_name,
+            redshift_tmp_dir,
+            transformation_ctx,
+            push_down_predicate,
+            additional_options,
+            catalog_id,
+            **kwargs,
+        )
+
+    def from_options(
+        self,
+        connection_type: str,
+        connection_options: Mapping[str, Any] | None = None,
+        format: str | None = None,
+        format_options: Mapping[str, Any] | None = None,
+        transformation_ctx: str = "",
+        push_down_predicate: str = "",
+        **kwargs: Any,
+    ) -> DynamicFrame:
+        """See :meth:`GlueContext.create_dynamic_frame_from_options`."""
+        return self._glue_context.create_dynamic_frame_from_options(
+            connection_type,
+            connection_options,
+            format,
+            format_options,
+            transformation_ctx,
+            push_down_predicate,
+            **kwargs,
+        )
+
+    def from_rdd(
+        self, data: Any, name: str, schema: Any = None, sampleRatio: Any = None
+    ) -> DynamicFrame:
+        """Not supported: raises naming it."""
+        raise UnsupportedGlueFeatureError("create_dynamic_frame.from_rdd")
+
+
+class DynamicFrameWriter:
+    """``glueContext.write_dynamic_frame``."""
+
+    def __init__(self, glue_context: GlueContext) -> None:
+        self._glue_context = glue_context
+
+    def from_options(
+        self,
+        frame: DynamicFrame,
+        connection_type: str,
+        connection_options: Mapping[str, Any] | None = None,
+        format: str | None = None,
+        format_options: Mapping[str, Any] | None = None,
+        transformation_ctx: str = "",
+    ) -> DynamicFrame:
+        """See :meth:`GlueContext.write_dynamic_frame_from_options`."""
+        return self._glue_context.write_dynamic_frame_from_options(
+            frame, connection_type, connection_options, format, format_options, transformation_ctx
+        )
+
+    def from_catalog(
+        self,
+        frame: DynamicFrame,
+        database: str | None = None,
+        table_name: str | None = None,
+        redshift_tmp_dir: str = "",
+        transformation_ctx: str = "",
+        additional_options: Mapping[str, Any] | None = None,
+        catalog_id: str | None = None,
+        **kwargs: Any,
+    ) -> DynamicFrame:
+        """See :meth:`GlueContext.write_dynamic_frame_from_catalog`."""
+        return self._glue_context.write_dynamic_frame_from_catalog(
+            frame,
+            database,
+            table_name,
+            redshift_tmp_dir,
+            transformation_ctx,
+            additional_options,
+            catalog_id,
+            **kwargs,
+        )
+
+    def from_jdbc_conf(
+        self,
+        frame: DynamicFrame,
+        catalog_connection: str,
+        connection_options: Mapping[str, Any] | None = None,
+        redshift_tmp_dir: str = "",
+        transformation_ctx: str = "",
+    ) -> DynamicFrame:
+        """Not supported: raises naming it."""
+        raise UnsupportedGlueFeatureError("write_dynamic_frame.from_jdbc_conf")
+
+
+class DataFrameReader:
+    """``glueContext.create_data_frame``."""
+
+    def __init__(self, glue_context: GlueContext) -> None:
+        self._glue_context = glue_context
+
+    def from_catalog(
+        self,
+        database: str | None = None,
+        table_name: str | None = None,
+        redshift_tmp_dir: str = "",
+        transformation_ctx: str = "",
+        push_down_predicate: str = "",
+        additional_options: Mapping[str, Any] | None = None,
+        catalog_id: str | None = None,
+        **kwargs: Any,
+    ) -> DataFrame:
+        """See :meth:`GlueContext.create_data_frame_from_catalog`."""
+        return self._glue_context.create_data_frame_from_catalog(
+            database,
+            table_name,
+            redshift_tmp_dir,
+            transformation_ctx,
+            push_down_predicate,
+            additional_options,
+            catalog_id,
+            **kwargs,
+        )
+
+    def from_options(
+        self,
+        connection_type: str,
+        connection_options: Mapping[str, Any] | None = None,
+        format: str | None = None,
+        format_options: Mapping[str, Any] | None = None,
+        transformation_ctx: str = "",
+        push_down_predicate: str = "",
+        **kwargs: Any,
+    ) -> DataFrame:
+        """See :meth:`GlueContext.create_data_frame_from_options`."""
+        return self._glue_context.create_data_frame_from_options(
+            connection_type,
+            connection_options,
+            format,
+            format_options,
+            transformation_ctx,
+            push_down_predicate,
+            **kwargs,
+        )
+
+
+class DataFrameWriter:
+    """``glueContext.write_data_frame``."""
+
+    def __init__(self, glue_context: GlueContext) -> None:
+        self._glue_context = glue_context
+
+    def from_catalog(
+        self,
+        frame: DataFrame,
+        database: str | None = None,
+        table_name: str | None = None,
+        redshift_tmp_dir: str = "",
+        transformation_ctx: str = "",
+        additional_options: Mapping[str, Any] | None = None,
+        catalog_id: str | None = None,
+        **kwargs: Any,
+    ) -> DataFrame:
+        """See :meth:`GlueContext.write_data_frame_from_catalog`."""
+        return self._glue_context.write_data_frame_from_catalog(
+            frame,
+            database,
+            table_name,
+            redshift_tmp_dir,
+            transformation_ctx,
+            additional_options,
+            catalog_id,
+            **kwargs,
+        )

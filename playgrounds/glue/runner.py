@@ -1,0 +1,240 @@
+"""Run a Glue job file on plain PySpark: the ``glue-local`` way.
+
+``run_job("jobs/prep_data_for_ml.py", ["--raw_database", "demo-raw", ...])``
+
+1. :func:`install_shim` checks that ``import awsglue`` fails (no real Glue
+   library here) and only then puts ``playgrounds/glue`` on ``sys.path``;
+   where the real library exists (the Glue image, AWS Glue), nothing is shadowed.
+2. A SparkSession is made with :func:`playgrounds.spark.spark_session` (our
+   log4j, fast local settings, the local Hive metastore), and while the job
+   runs ``SparkContext()`` / ``SparkContext.getOrCreate()`` return its context,
+   so the script's own ``sc = SparkContext()`` gets these settings.
+3. The ``s3://`` buckets named in the job's arguments, plus ``extra_buckets``
+   (``--local-s3-buckets``), are mounted on local folders before the script
+   starts; the shim's readers and writers mount any other bucket on first use.
+4. The script runs with ``runpy`` as ``__main__``, its ``sys.argv`` shaped as
+   Glue's: ``script --JOB_NAME <name> --JOB_ID ... --JOB_RUN_ID ...
+   --job-bookmark-option ... --TempDir ...`` followed by the user's arguments.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import runpy
+import sys
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pyspark import SparkContext
+from pyspark.sql import SparkSession
+
+from playgrounds.errors import PlaygroundsError
+from playgrounds.glue import bookmarks, catalog
+from playgrounds.glue import io as glue_io
+from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError
+from playgrounds.lake.local_s3 import ROOT_ENV, buckets_in
+
+SHIM_DIR = Path(__file__).resolve().parent  # holds the awsglue/ package
+DEFAULT_LAKE = Path("lake")
+
+
+def real_awsglue_present() -> bool:
+    """True when an ``awsglue`` other than our shim can be imported."""
+    spec = importlib.util.find_spec("awsglue")
+    if spec is None or spec.origin is None:
+        return False
+    return not Path(spec.origin).resolve().is_relative_to(SHIM_DIR)
+
+
+def install_shim() -> bool:
+    """Make ``import awsglue`` find the shim unless the real library is present.
+
+    Returns True when the shim is in use. Idempotent.
+    """
+    if real_awsglue_present():
+        return False
+    if str(SHIM_DIR) not in sys.path:
+        sys.path.insert(0, str(SHIM_DIR))
+    return True
+
+
+@contextlib.contextmanager
+def adopt_spark_context(session: Callable[[], SparkSession]) -> Iterator[None]:
+    """While active, ``SparkContext()`` and ``getOrCreate()`` return ``session()``'s context.
+
+    ``session`` is called on the script's first use of Spark, so a job that
+    fails on its arguments does so before a JVM is started. While ``session``
+    builds its SparkSession, pyspark's own constructors run unchanged.
+    """
+    # Saved from the class dict so that restoring puts back exactly what was there.
+    saved = {
+        name: SparkContext.__dict__.get(name) for name in ("__new__", "__init__", "getOrCreate")
+    }
+    original_init = SparkContext.__init__
+    original_get = SparkContext.getOrCreate
+    building: list[bool] = []
+
+    def adopted() -> SparkContext:
+        building.append(True)
+        try:
+            return session().sparkContext
+        finally:
+            building.pop()
+
+    def new(cls: type[SparkContext], *args: Any, **kwargs: Any) -> SparkContext:
+        if building:
+            return object.__new__(cls)
+        return adopted()
+
+    def init(self: SparkContext, *args: Any, **kwargs: Any) -> None:
+        if building:
+            original_init(self, *args, **kwargs)
+            return
+        if args or any(v is not None for v in kwargs.values()):
+            given = ", ".join([*(repr(a) for a in args), *kwargs])
+            raise UnsupportedGlueFeatureError(
+                f"SparkContext({given}) in a local run",
+                "the runner's context is used; pass Spark settings to glue-local with --conf",
+            )
+
+    def get_or_create(cls: type[SparkContext], conf: Any = None) -> SparkContext:
+        if building:
+            return original_get(conf)
+        return adopted()
+
+    SparkContext.__new__ = new  # type: ignore[method-assign,assignment]
+    SparkContext.__init__ = init  # type: ignore[method-assign]
+    SparkContext.getOrCreate = classmethod(get_or_create)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        for name, original in saved.items():
+            if original is None:
+                delattr(SparkContext, name)
+            else:
+                setattr(SparkContext, name, original)
+
+
+@dataclass(frozen=True)
+class LocalRun:
+    """Settings of one local run."""
+
+    job: Path
+    args: tuple[str, ...] = ()
+    lake: Path = DEFAULT_LAKE
+    job_name: str | None = None
+    bookmark_option: str | None = None
+    extra_buckets: tuple[str, ...] = ()
+    catalog_map: Path | None = None
+    metastore: Path | None = None
+    conf: tuple[tuple[str, str], ...] = ()
+
+
+def glue_argv(run: LocalRun) -> list[str]:
+    """The ``sys.argv`` Glue would give the script: its options, then the user's."""
+    name = run.job_name or run.job.stem
+    argv = [str(run.job), "--JOB_NAME", name]
+    given = set(run.args)
+    if "--JOB_ID" not in given:
+        argv += ["--JOB_ID", f"j_{uuid.uuid4().hex}"]
+    if "--JOB_RUN_ID" not in given:
+        argv += ["--JOB_RUN_ID", f"jr_{uuid.uuid4().hex}"]
+    if run.bookmark_option and "--job-bookmark-option" not in given:
+        argv += ["--job-bookmark-option", run.bookmark_option]
+    if "--TempDir" not in given:
+        argv += ["--TempDir", str((run.lake / "_glue_temp").resolve())]
+    return argv + list(run.args)
+
+
+def _environment(run: LocalRun) -> dict[str, str]:
+    env = {bookmarks.ROOT_ENV: str((run.lake / "_glue_bookmarks").resolve())}
+    env.setdefault(ROOT_ENV, os.environ.get(ROOT_ENV, str((run.lake / "s3").resolve())))
+    if run.catalog_map is not None:
+        env[catalog.MAP_ENV] = str(run.catalog_map.resolve())
+    return env
+
+
+@contextlib.contextmanager
+def _patched_environ(values: Mapping[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def local_session(run: LocalRun) -> SparkSession:
+    """The session a local run uses (local Hive metastore under the lake)."""
+    from playgrounds.catalog.metastore import catalog_dir
+    from playgrounds.spark import spark_session
+
+    # Workers must import what the driver does (pyarrow, this library).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return spark_session(
+        f"glue-local-{run.job.stem}",
+        conf=dict(run.conf),
+        # The crawler's catalog: <lake>/catalog, so from_catalog sees its tables.
+        hive_metastore_dir=(run.metastore or catalog_dir(run.lake)).resolve(),
+    )
+
+
+def run_job(run: LocalRun, spark: SparkSession | None = None) -> dict[str, Any]:
+    """Run ``run.job`` as Glue would; returns the script's globals.
+
+    ``spark`` reuses a running session (tests, the benchmark); otherwise one
+    is created with :func:`local_session`.
+    """
+    if not run.job.is_file():
+        raise GlueShimError(f"job file {run.job} does not exist")
+    if not install_shim():
+        raise GlueShimError(
+            "a real awsglue library is installed here; run the job with it, not through glue-local"
+        )
+    argv = glue_argv(run)
+    buckets = list(dict.fromkeys([*buckets_in(argv), *run.extra_buckets]))
+    started: list[SparkSession] = []
+
+    def session() -> SparkSession:
+        if not started:
+            chosen = spark or local_session(run)
+            # Mount before the script touches a bucket (see local_s3.mount_buckets).
+            glue_io.mount(chosen, buckets)
+            started.append(chosen)
+        return started[0]
+
+    with _patched_environ(_environment(run)):
+        saved_argv = sys.argv
+        sys.argv = argv
+        try:
+            with adopt_spark_context(session):
+                return runpy.run_path(str(run.job), run_name="__main__")
+        except SystemExit as exit_:
+            if exit_.code not in (None, 0):
+                raise PlaygroundsError(
+                    f"job {run.job.name} exited with status {exit_.code}"
+                ) from exit_
+            return {}
+        finally:
+            sys.argv = saved_argv
+            bookmarks.activate(None)
+
+
+def parse_conf(pairs: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """``["k=v", ...]`` -> ``(("k", "v"), ...)``; an error names a malformed pair."""
+    parsed = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise GlueShimError(f"--conf {pair!r} is not key=value")
+        parsed.append((key, value))
+    return tuple(parsed)

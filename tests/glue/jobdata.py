@@ -1,0 +1,76 @@
+"""A tiny raw zone in the ingest jobs' layout, for running the prep job end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from pyspark.sql import DataFrame, SparkSession
+
+DAY = dt.date(2019, 7, 4)
+INCOME_HEADER = "STATE,zipcode,agi_stub,N1,mars1,MARS2,MARS4,PREP,N2,NUMDEP,TOTAL_VITA,VITA,TCE"
+INCOME_ROWS = [
+    "NY,11201,1,100,50,30,20,40,150,60,5,3,2",
+    "NY,10001,2,200,90,70,40,80,300,120,8,5,3",
+    "NJ,11201,1,999,9,9,9,9,9,9,9,9,9",
+]
+PARKS = [
+    {"Prop_ID": "B001", "Name": "Brooklyn Park", "Location": "Court St", "Zip": "11201"},
+    {"Prop_ID": "M002", "Name": "Chelsea Park", "Location": "9th Ave", "Zip": "10001, 10011"},
+]
+PLAYGROUND_FIELDS = [
+    "Prop_ID", "Name", "Location", "Playground_ID", "School_ID", "Status",
+    "Accessible", "Level", "Adaptive_Swing", "lat", "lon",
+]  # fmt: skip
+PLAYGROUNDS = [
+    ["B001", "PG A", "Court St", "B001-01", None, "Open", "Y", "3", "N", "40.69", "-73.99"],
+    ["M002", "PG B", "9th Ave", "M002-01", "M123", "Open", "N", "1", "Y", "40.75", "-74.00"],
+    ["B", "PG C", "Somewhere", "B-01", None, "Closed", "N", "2", "N", "40.60", "-73.95"],
+]
+
+
+def write_raw_zone(spark: SparkSession, raw: Path) -> None:
+    """``income-ny/year=2016/income.csv``, ``parks/`` and ``playgrounds/`` for :data:`DAY`."""
+    income = raw / "income-ny" / "year=2016"
+    income.mkdir(parents=True)
+    (income / "income.csv").write_text("\n".join([INCOME_HEADER, *INCOME_ROWS]) + "\n")
+    partition = f"year={DAY.year}/month={DAY.month}/day={DAY.day}"
+    parks = spark.createDataFrame([tuple(p.values()) for p in PARKS], list(PARKS[0]))
+    parks.coalesce(1).write.parquet(str(raw / "parks" / partition))
+    playgrounds = spark.createDataFrame(PLAYGROUNDS, PLAYGROUND_FIELDS)
+    playgrounds.coalesce(1).write.parquet(str(raw / "playgrounds" / partition))
+
+
+def catalog_map(raw: str, database: str) -> str:
+    """A catalog map file's JSON naming the three raw tables under ``raw``."""
+    return json.dumps(
+        {
+            database: {
+                "income_ny": {
+                    "path": f"{raw}/income-ny",
+                    "format": "csv",
+                    "format_options": {"withHeader": True},
+                },
+                "parks": {"path": f"{raw}/parks"},
+                "playgrounds": {"path": f"{raw}/playgrounds"},
+            }
+        }
+    )
+
+
+def expected_output(spark: SparkSession, raw: Path, counts_type: str = "bigint") -> DataFrame:
+    """The prep step's output computed with the library directly on the same files.
+
+    ``counts_type``: how the income counts are typed by the read under test
+    (``bigint`` through the catalog, ``int`` for a CSV read with inferred types).
+    """
+    from playgrounds.transforms.prep import prepare_for_ml
+
+    text = spark.read.option("header", True).csv(str(raw / "income-ny" / "year=2016"))
+    income = text.select(
+        *[text[c] if c == "STATE" else text[c].cast(counts_type) for c in text.columns]
+    )
+    parks = spark.read.parquet(str(raw / "parks"))
+    playgrounds = spark.read.parquet(str(raw / "playgrounds"))
+    return prepare_for_ml(income, parks, playgrounds, state="NY")

@@ -1,0 +1,213 @@
+"""DynamicFrame and awsglue.transforms on small inline frames, used as Glue scripts use them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chispa import assert_df_equality
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError
+
+
+@pytest.fixture
+def people(spark: SparkSession, glue_context: Any) -> Any:
+    from awsglue.dynamicframe import DynamicFrame
+
+    df = spark.createDataFrame(
+        [(1, "Ann", ("Oslo", "0150"), 3), (2, "Bo", ("Rome", None), None)],
+        "id long, name string, address struct<city:string,`zip.code`:string>, visits int",
+    )
+    return DynamicFrame.fromDF(df, glue_context, "people")
+
+
+def test_select_drop_rename_with_dotted_and_quoted_paths(spark: SparkSession, people: Any) -> None:
+    from awsglue.transforms import DropFields, RenameField, SelectFields
+
+    selected = SelectFields.apply(frame=people, paths=["id", "address.city"]).toDF()
+    expected = spark.createDataFrame(
+        [(1, ("Oslo",)), (2, ("Rome",))], "id long, address struct<city:string>"
+    )
+    assert_df_equality(selected, expected, ignore_nullable=True)
+
+    dropped = DropFields.apply(frame=people, paths=["name", "address.`zip.code`", "visits"]).toDF()
+    assert_df_equality(dropped, expected, ignore_nullable=True)
+
+    renamed = RenameField.apply(frame=people, old_name="address.`zip.code`", new_name="address.zip")
+    assert renamed.toDF().schema["address"].dataType.names == ["city", "zip"]
+    assert renamed.rename_field("name", "full_name").toDF().columns[1] == "full_name"
+
+    with pytest.raises(GlueShimError, match="'nope' does not exist"):
+        people.select_fields(["nope"])
+
+
+def test_apply_mapping_casts_renames_nests_and_names_a_missing_column(
+    spark: SparkSession, people: Any
+) -> None:
+    from awsglue.transforms import ApplyMapping
+
+    mapped = ApplyMapping.apply(
+        frame=people,
+        mappings=[
+            ("id", "long", "person_id", "string"),
+            ("ADDRESS.city", "string", "place.city", "string"),
+            ("visits", "int", "visits", "double"),
+        ],
+    ).toDF()
+    expected = spark.createDataFrame(
+        [("1", ("Oslo",), 3.0), ("2", ("Rome",), None)],
+        "person_id string, place struct<city:string>, visits double",
+    )
+    assert_df_equality(mapped, expected, ignore_nullable=True)
+    with pytest.raises(GlueShimError, match="source column 'age' does not exist"):
+        people.apply_mapping([("age", "int", "age", "int")])
+    with pytest.raises(GlueShimError, match="'varchar2'"):
+        people.apply_mapping([("id", "long", "id", "varchar2")])
+
+
+def test_filter_and_map_drop_failing_records_and_count_them(
+    spark: SparkSession, glue_context: Any
+) -> None:
+    from awsglue.dynamicframe import DynamicFrame
+    from awsglue.transforms import Filter, Map
+
+    raw = spark.createDataFrame(
+        [("NY", "10001", "3"), ("NJ", "07001", "5"), ("NY", "10002", "x"), (None, "1", "1")],
+        "state string, zip string, count string",
+    )
+    frame = DynamicFrame.fromDF(raw, glue_context, "raw")
+
+    ny = Filter.apply(frame=frame, f=lambda r: r["state"].upper() == "NY")  # None.upper() raises
+    assert_df_equality(ny.toDF(), raw.where("state = 'NY'"))
+    errors = ny.errorsAsDynamicFrame().toDF().collect()
+    assert [e["error"].split(":")[0] for e in errors] == ["AttributeError"]
+
+    def clean(record: dict[str, Any]) -> dict[str, Any]:
+        record["count"] = int(record["count"])  # "x" raises: that record becomes an error
+        record["zip5"] = record.pop("zip").zfill(5)
+        return record
+
+    cleaned = Map.apply(frame=ny, f=clean)
+    expected = spark.createDataFrame([("NY", 3, "10001")], "state string, count long, zip5 string")
+    assert_df_equality(cleaned.toDF(), expected, ignore_nullable=True)
+    assert cleaned.stageErrorsCount() == 1  # the map's; errorsAsDynamicFrame adds the filter's
+    kinds = {e["error"].split(":")[0] for e in cleaned.errorsAsDynamicFrame().toDF().collect()}
+    assert kinds == {"AttributeError", "ValueError"}
+    with pytest.raises(GlueShimError, match="filter fail: 4 errors exceed stageThreshold 1"):
+        frame.filter(lambda r: r["state"] + 1, transformation_ctx="fail", stageThreshold=1)
+
+
+def test_filter_ships_named_fields_and_is_loud_about_others(
+    spark: SparkSession, glue_context: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from awsglue.dynamicframe import DynamicFrame
+
+    df = spark.createDataFrame([("NY", 1), ("NJ", 2)], "state string, n int")
+    frame = DynamicFrame.fromDF(df, glue_context, "f")
+
+    def computed_key(r: Any) -> bool:
+        return bool(r["n"] > 0 and r["s" + "tate".strip()] == "NY")  # no constant names 'state'
+
+    with pytest.raises(Exception, match="read field 'state'"):
+        frame.filter(computed_key).count()
+    monkeypatch.setenv("PLAYGROUNDS_GLUE_FULL_RECORDS", "1")
+    whole = frame.filter(computed_key).toDF()
+    assert_df_equality(whole, df.where("state = 'NY'"))
+
+
+def test_resolve_choice_on_mixed_json(
+    spark: SparkSession, glue_context: Any, tmp_path: Path
+) -> None:
+    from awsglue.transforms import ResolveChoice
+
+    source = tmp_path / "mixed.json"
+    source.write_text('{"id": 1, "price": 5}\n{"id": 2, "price": "n/a"}\n{"id": 3, "price": "7"}\n')
+    frame = glue_context.create_dynamic_frame.from_options(
+        "s3", {"paths": [str(source)]}, format="json"
+    )
+    as_long = ResolveChoice.apply(frame=frame, specs=[("price", "cast:long")]).toDF()
+    assert_df_equality(
+        as_long,
+        spark.createDataFrame([(1, 5), (2, None), (3, 7)], "id long, price long"),
+        ignore_nullable=True,
+    )
+    cols = frame.resolveChoice(specs=[("price", "make_cols")]).toDF()
+    assert_df_equality(
+        cols,
+        spark.createDataFrame(
+            [(1, 5, None), (2, None, "n/a"), (3, None, "7")],
+            "id long, price_long long, price_string string",
+        ),
+        ignore_nullable=True,
+    )
+    projected = frame.resolveChoice(choice="project:string").toDF()
+    assert [r["price"] for r in projected.collect()] == [None, "n/a", "7"]
+    struct = frame.resolveChoice(specs=[("price", "make_struct")]).toDF()
+    assert struct.schema["price"].dataType.names == ["long", "string"]
+    with pytest.raises(UnsupportedGlueFeatureError, match="match_catalog"):
+        frame.resolveChoice(choice="match_catalog")
+
+
+def test_join_then_relationalize_like_the_aws_legislators_example(
+    spark: SparkSession, glue_context: Any, tmp_path: Path
+) -> None:
+    from awsglue.dynamicframe import DynamicFrame
+    from awsglue.transforms import Join, Relationalize
+
+    persons = DynamicFrame.fromDF(
+        spark.createDataFrame(
+            [("p1", "Ann", [("email", "a@x"), ("fax", "1")]), ("p2", "Bo", None)],
+            "id string, name string, contact_details array<struct<type:string,value:string>>",
+        ),
+        glue_context,
+        "persons",
+    )
+    memberships = DynamicFrame.fromDF(
+        spark.createDataFrame([("p1", "o1"), ("p2", "o1")], "person_id string, org_id string"),
+        glue_context,
+        "memberships",
+    )
+    history = Join.apply(persons, memberships, "id", "person_id").drop_fields(["person_id"])
+    assert history.count() == 2
+
+    tables = Relationalize.apply(frame=history, staging_path=str(tmp_path / "stage"), name="hist")
+    assert sorted(tables.keys()) == ["hist", "hist_contact_details"]
+    root = tables.select("hist").toDF()
+    contacts = tables.select("hist_contact_details").toDF()
+    assert contacts.columns == [
+        "id", "index", "contact_details.val.type", "contact_details.val.value"
+    ]  # fmt: skip
+    linked = root.join(contacts, root["contact_details"] == contacts["id"]).select(
+        root["id"].alias("person"), "index", F.col("`contact_details.val.type`").alias("type")
+    )
+    expected = spark.createDataFrame(
+        [("p1", 0, "email"), ("p1", 1, "fax")], "person string, index int, type string"
+    )
+    assert_df_equality(linked, expected, ignore_nullable=True, ignore_row_order=True)
+    assert root.where("id = 'p2'").first()["contact_details"] is None
+
+
+def test_drop_null_fields_split_fields_and_partitions(spark: SparkSession, people: Any) -> None:
+    from awsglue.transforms import Coalesce, DropNullFields, SplitFields
+
+    frame = people.select_fields(["id", "visits"]).filter(lambda r: r["visits"] is None)
+    assert DropNullFields.apply(frame=frame).toDF().columns == ["id"]
+    split = SplitFields.apply(frame=people, paths=["id"], name1="ids", name2="rest")
+    assert split["ids"].toDF().columns == ["id"]
+    assert split["rest"].toDF().columns == ["name", "address", "visits"]
+    assert people.repartition(3).getNumPartitions() == 3
+    assert Coalesce.apply(frame=people.repartition(3), num_partitions=1).getNumPartitions() == 1
+
+
+def test_unsupported_features_raise_naming_them(people: Any) -> None:
+    from awsglue.transforms import Unbox
+
+    with pytest.raises(UnsupportedGlueFeatureError, match=r"DynamicFrame\.spigot"):
+        people.spigot("s3://x/y")
+    with pytest.raises(UnsupportedGlueFeatureError, match="transform Unbox"):
+        Unbox.apply(frame=people, path="name", format="json")
+    with pytest.raises(UnsupportedGlueFeatureError, match="toDF options"):
+        people.toDF([{"x": 1}])
