@@ -120,12 +120,17 @@ def main() -> int:
             return 1
         ratios = []
         for i in range(options.repeats):
-            started = time.perf_counter()
-            run_bare(spark, work / "raw", bare_out)
-            bare = time.perf_counter() - started
-            started = time.perf_counter()
-            run_shim(spark, mapping, shim_out, work / "lake")
-            shim = time.perf_counter() - started
+            # Alternate which side goes first, so neither always runs on a warmer JVM.
+            order = ("bare", "shim") if i % 2 == 0 else ("shim", "bare")
+            seconds: dict[str, float] = {}
+            for side in order:
+                started = time.perf_counter()
+                if side == "bare":
+                    run_bare(spark, work / "raw", bare_out)
+                else:
+                    run_shim(spark, mapping, shim_out, work / "lake")
+                seconds[side] = time.perf_counter() - started
+            bare, shim = seconds["bare"], seconds["shim"]
             ratios.append(shim / bare)
             print(f"pair {i + 1}: bare {bare:.2f}s  shim {shim:.2f}s  ratio {shim / bare:.2f}")
         median = statistics.median(ratios)

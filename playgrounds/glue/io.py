@@ -53,9 +53,10 @@ _mounted: set[tuple[str, str]] = set()
 def mount(spark: SparkSession, buckets: Iterable[str]) -> None:
     """Mount ``buckets`` on their folders under the current local S3 root (once each)."""
     root = str(local_root())
-    for bucket in buckets:
-        if (bucket, root) in _mounted:
-            continue
+    new = [bucket for bucket in buckets if (bucket, root) not in _mounted]
+    if not new:
+        return  # each Hadoop setting is a JVM round trip: skip them when nothing changes
+    for bucket in new:
         mount_buckets(spark, [bucket], root)
         _mounted.add((bucket, root))
     conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
