@@ -133,23 +133,20 @@ def run_workshop(
         for dataset in ("parks", "playgrounds"):
             progress(f"Ingesting {dataset} from {source}")
             ingested.append(ingest_nyc_parks_json(spark, raw, dataset, day=day, source=source))
-        crawled: list[str] = []
-        for zone, folder in (("raw", raw), ("processed", processed)):
-            if zone == "processed":
-                prep = run_prep(
-                    spark, raw, processed, day=day, zip_match=zip_match, progress=progress
-                )
-            progress(f"Crawling the {zone} zone")
-            report = crawl(spark, folder, f"{prefix}-{zone}", progress=progress,
-                           report_dir=crawls_dir(lake))  # fmt: skip
-            crawled.extend(report.lines())
+        progress("Crawling the raw zone")
+        crawled = crawl(spark, raw, f"{prefix}-raw", progress=progress, report_dir=crawls_dir(lake))
+        prep = run_prep(spark, raw, processed, day=day, zip_match=zip_match, progress=progress)
+        progress("Crawling the processed zone")
+        crawled_processed = crawl(
+            spark, processed, f"{prefix}-processed", progress=progress, report_dir=crawls_dir(lake)
+        )
         progress("Querying the catalog")
         query = BOROUGH_QUERY.format(prefix=prefix).strip()
         answer = run_sql(spark, query)
         rows = [tuple(row) for row in answer.collect()]
     return WorkshopResult(
         ingested=[result.summary() for result in ingested],
-        crawled=crawled,
+        crawled=[*crawled.lines(), *crawled_processed.lines()],
         prep=prep,
         query=query,
         answer=rows,

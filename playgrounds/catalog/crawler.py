@@ -164,7 +164,8 @@ class CrawlReport:
                 out.append(f"  {t.table}: skipped: {t.reason}")
                 continue
             parts = (
-                f", {t.partitions} partitions (+{len(t.partitions_added)})"
+                f", {t.partitions} partition{'' if t.partitions == 1 else 's'}"
+                f" (+{len(t.partitions_added)})"
                 if (t.partition_keys)
                 else ""
             )
