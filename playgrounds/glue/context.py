@@ -11,6 +11,7 @@ from typing import Any
 from pyspark import SparkContext
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.context import SQLContext
+from pyspark.sql.types import StructField, StructType
 
 from playgrounds.glue import bookmarks, catalog
 from playgrounds.glue import io as glue_io
@@ -162,9 +163,14 @@ class GlueContext(SQLContext):
     def _read_catalog(self, *args: Any) -> DataFrame:
         # The Glue catalog lower-cases column names; so does a read through it here.
         df = self._read_catalog_as_stored(*args)
-        columns = df.columns
-        lowered = [c.lower() for c in columns]
-        return df if lowered == columns else glue_io.renamed(df, lowered)
+        fields = df.schema.fields
+        if all(field.name == field.name.lower() for field in fields):
+            return df
+        # DataFrame.to() renames by a schema handed over in one JVM call; names
+        # match case-insensitively, so each column lands on its lower-case twin.
+        return df.to(
+            StructType([StructField(f.name.lower(), f.dataType, f.nullable) for f in fields])
+        )
 
     def _read_catalog_as_stored(
         self,
