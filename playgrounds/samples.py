@@ -11,9 +11,9 @@ repository and runs offline, so this module writes stand-ins that copy the
   ZIP (``agi_stub`` 1..6), the NY state total (``zipcode`` 0) and "other
   ZIPs" (99999) rows, and a few New Jersey ZIPs so a ``STATE == "NY"`` filter
   has something to remove.
-* ``DPR_Parks_001.json`` -- a compact JSON array (keys ``Prop_ID``, ``Name``,
+* ``DPR_Parks_sample.json`` -- a compact JSON array (keys ``Prop_ID``, ``Name``,
   ``Location``, ``Zip``) with null, multi-ZIP and truncated multi-ZIP values.
-* ``DPR_Playgrounds_001.json`` -- a compact JSON array of playgrounds, some on
+* ``DPR_Playgrounds_sample.json`` -- a compact JSON array of playgrounds, some on
   parks with several playgrounds, some on no known park, and school yards
   whose ``Prop_ID`` is only a borough letter.
 
@@ -42,8 +42,8 @@ SEED = 2019
 generator does not reshuffle the other two."""
 
 IRS_FILE = "16zpallagi.csv"
-PARKS_FILE = "DPR_Parks_001.json"
-PLAYGROUNDS_FILE = "DPR_Playgrounds_001.json"
+PARKS_FILE = "DPR_Parks_sample.json"
+PLAYGROUNDS_FILE = "DPR_Playgrounds_sample.json"
 FILE_NAMES: tuple[str, ...] = (IRS_FILE, PARKS_FILE, PLAYGROUNDS_FILE)
 
 DEFAULT_OUT = Path("data/samples")

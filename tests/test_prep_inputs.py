@@ -45,8 +45,10 @@ def test_missing_input_folder(spark: SparkSession, tmp_path: Path) -> None:
 
 
 def test_missing_input_file_names_what_was_expected(raw: Path) -> None:
-    (raw / "DPR_Parks_001.json").unlink()
-    with pytest.raises(InputError, match=r"no parks input in .*DPR_Parks_001\.json"):
+    (raw / "DPR_Parks_sample.json").unlink()
+    with pytest.raises(
+        InputError, match=r"no parks input in .*a file named like DPR_Parks\*\.json"
+    ):
         locate_raw_inputs(raw)
 
 
@@ -83,7 +85,7 @@ def test_gzipped_income_errors_name_the_line_too(spark: SparkSession, raw: Path)
 
 
 @pytest.mark.parametrize(
-    "name", ["16zpallagi.csv", "DPR_Parks_001.json", "DPR_Playgrounds_001.json"]
+    "name", ["16zpallagi.csv", "DPR_Parks_sample.json", "DPR_Playgrounds_sample.json"]
 )
 def test_empty_file(spark: SparkSession, raw: Path, name: str) -> None:
     (raw / name).write_bytes(b"")
@@ -99,25 +101,25 @@ def test_income_with_header_but_no_rows(spark: SparkSession, raw: Path) -> None:
 
 
 def test_json_object_instead_of_array(spark: SparkSession, raw: Path) -> None:
-    (raw / "DPR_Playgrounds_001.json").write_text('{"Prop_ID": "B001"}')
+    (raw / "DPR_Playgrounds_sample.json").write_text('{"Prop_ID": "B001"}')
     with pytest.raises(
-        InputError, match=r"DPR_Playgrounds_001\.json is not a JSON array of objects"
+        InputError, match=r"DPR_Playgrounds_sample\.json is not a JSON array of objects"
     ):
         run_prep(spark, raw, raw.parent / "out", day=DAY)
 
 
 def test_malformed_json(spark: SparkSession, raw: Path) -> None:
-    text = (raw / "DPR_Parks_001.json").read_text()
-    (raw / "DPR_Parks_001.json").write_text(text[: len(text) // 2])
-    with pytest.raises(InputError, match=r"DPR_Parks_001\.json is not valid JSON"):
+    text = (raw / "DPR_Parks_sample.json").read_text()
+    (raw / "DPR_Parks_sample.json").write_text(text[: len(text) // 2])
+    with pytest.raises(InputError, match=r"DPR_Parks_sample\.json is not valid JSON"):
         run_prep(spark, raw, raw.parent / "out", day=DAY)
 
 
 def test_playgrounds_missing_a_field(spark: SparkSession, raw: Path) -> None:
-    path = raw / "DPR_Playgrounds_001.json"
+    path = raw / "DPR_Playgrounds_sample.json"
     records = [{k: v for k, v in r.items() if k != "Level"} for r in json.loads(path.read_text())]
     path.write_text(json.dumps(records))
-    with pytest.raises(InputError, match=r"DPR_Playgrounds_001\.json lacks column Level"):
+    with pytest.raises(InputError, match=r"DPR_Playgrounds_sample\.json lacks column Level"):
         run_prep(spark, raw, raw.parent / "out", day=DAY)
 
 
@@ -127,7 +129,7 @@ def test_failed_run_leaves_previous_output_intact(spark: SparkSession, raw: Path
     before = snapshot(processed)
     assert first.rows > 0 and before
 
-    (raw / "DPR_Parks_001.json").write_text("<html>Service Unavailable</html>")
+    (raw / "DPR_Parks_sample.json").write_text("<html>Service Unavailable</html>")
     with pytest.raises(InputError):
         run_prep(spark, raw, processed, day=DAY)
     assert snapshot(processed) == before

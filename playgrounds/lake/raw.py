@@ -5,7 +5,8 @@ Two layouts are accepted under one folder:
 * the raw lake the ingest jobs write: ``income-ny/year=YYYY/*.csv``,
   ``parks/year=Y/month=M/day=D/*.parquet``, ``playgrounds/year=Y/month=M/day=D/*.parquet``;
 * the published files side by side: ``*zpallagi*.csv`` (or ``.csv.gz``),
-  ``DPR_Parks_001.json``, ``DPR_Playgrounds_001.json`` (as in ``data/samples/``).
+  ``DPR_Parks*.json``, ``DPR_Playgrounds*.json`` (the published
+  ``DPR_Parks_001.json``, or the samples' ``DPR_Parks_sample.json``).
 
 Every problem is an :class:`InputError` naming the file, and the column or row.
 """
@@ -31,8 +32,10 @@ from playgrounds.transforms.prep import REQUIRED_PARKS_COLUMNS, REQUIRED_PLAYGRO
 INCOME_TABLE = "income-ny"
 PARKS_TABLE = "parks"
 PLAYGROUNDS_TABLE = "playgrounds"
-PARKS_FILE = "DPR_Parks_001.json"
-PLAYGROUNDS_FILE = "DPR_Playgrounds_001.json"
+# The published names are DPR_Parks_001.json and DPR_Playgrounds_001.json; the
+# generated samples are DPR_Parks_sample.json and DPR_Playgrounds_sample.json.
+PARKS_FILE_PATTERN = "DPR_Parks*.json"
+PLAYGROUNDS_FILE_PATTERN = "DPR_Playgrounds*.json"
 INCOME_FILE_PATTERN = "*zpallagi*.csv*"
 
 _PARTITION = re.compile(r"^(?P<key>[A-Za-z_]\w*)=(?P<value>.+)$")
@@ -88,17 +91,22 @@ def locate_raw_inputs(raw: Path) -> RawInputs:
             )
         income = candidates[0]
 
-    def json_or_table(table: str, file_name: str) -> tuple[Path, Path | None]:
+    def json_or_table(table: str, pattern: str) -> tuple[Path, Path | None]:
         if (raw / table).is_dir():
             return latest_partition(raw / table), raw / table
-        if (raw / file_name).is_file():
-            return raw / file_name, None
+        found = sorted(p for p in raw.glob(pattern) if p.is_file())
+        if len(found) > 1:
+            listed = ", ".join(p.name for p in found)
+            raise InputError(f"{raw} holds several {table} files ({listed}): keep one")
+        if found:
+            return found[0], None
         raise InputError(
-            f"no {table} input in {raw}: expected {table}/year=Y/month=M/day=D/ or {file_name}"
+            f"no {table} input in {raw}: expected {table}/year=Y/month=M/day=D/ "
+            f"or a file named like {pattern}"
         )
 
-    parks, parks_base = json_or_table(PARKS_TABLE, PARKS_FILE)
-    playgrounds, playgrounds_base = json_or_table(PLAYGROUNDS_TABLE, PLAYGROUNDS_FILE)
+    parks, parks_base = json_or_table(PARKS_TABLE, PARKS_FILE_PATTERN)
+    playgrounds, playgrounds_base = json_or_table(PLAYGROUNDS_TABLE, PLAYGROUNDS_FILE_PATTERN)
     return RawInputs(income, parks, playgrounds, parks_base, playgrounds_base)
 
 

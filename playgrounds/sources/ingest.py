@@ -448,7 +448,9 @@ def ingest_nyc_parks_json(
     key = json_key(dataset, day)
     url = NYC_PARKS_URLS[dataset]
     file_name = url.rsplit("/", 1)[-1]
-    chosen = resolve_source(source, url, names=(file_name,))
+    # A folder may hold the published file or the generated sample (DPR_Parks_sample.json).
+    stem = file_name.split("_0", 1)[0]
+    chosen = resolve_source(source, url, names=(file_name,), patterns=(f"{stem}_*.json",))
     zone.check_writable()
     with zone.staging() as stage:
         staged = stage / file_name

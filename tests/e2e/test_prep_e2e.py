@@ -58,7 +58,7 @@ def test_make_run_command_on_the_samples(
     assert "income_ny: created (csv, 147 columns" in result.stdout
     assert "processed: created (parquet, 23 columns" in result.stdout
     # The closing query's answer, recounted here from the sample JSON itself.
-    records = json.loads((samples_dir / "DPR_Playgrounds_001.json").read_text())
+    records = json.loads((samples_dir / "DPR_Playgrounds_sample.json").read_text())
     per_borough = Counter(r["Prop_ID"][0] for r in records)
     level_4 = Counter(r["Prop_ID"][0] for r in records if r["Level"] == "4")
     for letter, count in per_borough.items():

@@ -17,8 +17,8 @@ from playgrounds.sources.fetch import RetryPolicy
 from playgrounds.sources.ingest import NYC_PARKS_URLS, flat_json_schema, ingest_nyc_parks_json
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
-PARKS = SAMPLES / "DPR_Parks_001.json"
-PLAYGROUNDS = SAMPLES / "DPR_Playgrounds_001.json"
+PARKS = SAMPLES / "DPR_Parks_sample.json"
+PLAYGROUNDS = SAMPLES / "DPR_Playgrounds_sample.json"
 DAY = dt.date(2019, 7, 4)
 QUICK = RetryPolicy(attempts=3, base_delay=0.01, timeout=2.0)
 
