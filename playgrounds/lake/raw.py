@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -144,6 +145,12 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         yield from enumerate(csv.reader(handle), start=1)
 
 
+def _has_data_row(path: Path) -> bool:
+    """True when the CSV has a non-blank line after its header (reads a few lines, not the file)."""
+    rows = itertools.islice(_csv_rows(path), 100)
+    return any(line > 1 and any(field.strip() for field in row) for line, row in rows)
+
+
 def _line_of_value(files: Sequence[Path], column: str, value: str) -> tuple[Path, int] | None:
     """Find the file and line holding ``value`` in ``column``: only run on the error path."""
     for path in files:
@@ -165,6 +172,8 @@ def read_income(spark: SparkSession, path: Path) -> DataFrame:
     reported with its file and line instead of silently becoming null.
     """
     _require_not_empty(path)
+    if not any(_has_data_row(file) for file in _data_files(path)):
+        raise InputError(f"{path} has a header but no rows")
     df = spark.read.option("header", True).csv(str(path))
     _require_columns(df, REQUIRED_INCOME_COLUMNS, path, "the IRS SOI ZIP-code income CSV header")
     numeric = [resolve_column(df, code) for code in INCOME_COLUMNS]
@@ -177,8 +186,6 @@ def read_income(spark: SparkSession, path: Path) -> DataFrame:
         .filter(F.col("column").isNotNull())
         .first()
     )
-    if first_bad is None and df.limit(1).count() == 0:
-        raise InputError(f"{path} has a header but no rows")
     if first_bad is not None:
         column = first_bad["column"]
         value = first_bad[column]
