@@ -143,9 +143,11 @@ def test_http_503_twice_then_ok_is_retried(
 def test_http_timeout_is_retried(
     http_server: ScriptedHTTPServer, lake_root: Path, sample_bytes: bytes
 ) -> None:
-    slow = Reply(body=sample_bytes, delay=0.6)
+    # Wide margins both ways: a loaded CI machine must still answer the fast
+    # reply within the timeout, and never answer the slow one within it.
+    slow = Reply(body=sample_bytes, delay=3.0)
     url = http_server.route([slow, Reply(body=sample_bytes)])
-    ingest_income(_raw(lake_root), source=url, retry=RetryPolicy(3, 0.01, timeout=0.3))
+    ingest_income(_raw(lake_root), source=url, retry=RetryPolicy(3, 0.01, timeout=1.0))
     assert http_server.hits_of(url) == 2
     assert _written(lake_root).read_bytes() == sample_bytes
 
