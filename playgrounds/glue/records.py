@@ -58,7 +58,23 @@ def _as_record(value: Any) -> Any:
     return value
 
 
-class LazyRecord(MutableMapping[str, Any]):
+class _RecordAccess(MutableMapping[str, Any]):
+    """What both lazy record kinds share: ``len`` by iteration and ``record.field`` access."""
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError as missing:
+            raise AttributeError(name) from missing
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self[name] = value
+
+
+class LazyRecord(_RecordAccess):
     """One row of a :class:`_Batch`; reads convert one column, writes go to an overlay."""
 
     def __init__(self, batch: _Batch, row: int) -> None:
@@ -90,18 +106,6 @@ class LazyRecord(MutableMapping[str, Any]):
                 yield name
         yield from (k for k in self._overlay if k not in self._batch.index)
 
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError as missing:
-            raise AttributeError(name) from missing
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self[name] = value
-
     def __repr__(self) -> str:
         return repr(dict(self))
 
@@ -111,7 +115,7 @@ class FieldNotShipped(BaseException):
     """A filter function read a field the shim did not send to the worker (see field_names_in)."""
 
 
-class PartialRecord(MutableMapping[str, Any]):
+class PartialRecord(_RecordAccess):
     """A record holding only some fields' values; reading another field's value is loud.
 
     Keys, ``in`` and ``len`` answer for every field of the frame. Deriving
@@ -155,18 +159,6 @@ class PartialRecord(MutableMapping[str, Any]):
     def __iter__(self) -> Iterator[str]:
         yield from (k for k in self._order if k not in self._deleted)
         yield from (k for k in self._values if k not in self._names)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError as missing:
-            raise AttributeError(name) from missing
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self[name] = value
 
 
 def field_names_in(function: Callable[..., Any], fields: Iterable[str]) -> list[str]:

@@ -367,30 +367,25 @@ class S3Zone(Zone):
         data = [p for p in files if not _is_hidden(p.name)]
         markers = [p for p in files if _is_hidden(p.name)]
         written: list[str] = []
+
+        def upload(path: Path, object_key: str) -> None:
+            self._call(
+                f"writing s3://{self.bucket}/{object_key}",
+                self.s3.upload_file,
+                Filename=str(path),
+                Bucket=self.bucket,
+                Key=object_key,
+            )
+            written.append(object_key)
+
         for index, path in enumerate(data):
             suffix = "".join(path.suffixes[-2:]) if path.name.startswith("part-") else ""
             relative = path.relative_to(staged)
             name = f"part-{index:05d}{suffix}" if suffix else relative.as_posix()
             parent = relative.parent.as_posix()
-            object_key = "/".join(p for p in (full, "" if parent == "." else parent, name) if p)
-            self._call(
-                f"writing s3://{self.bucket}/{object_key}",
-                self.s3.upload_file,
-                Filename=str(path),
-                Bucket=self.bucket,
-                Key=object_key,
-            )
-            written.append(object_key)
+            upload(path, "/".join(p for p in (full, "" if parent == "." else parent, name) if p))
         for path in markers:
-            object_key = f"{full}/{path.relative_to(staged).as_posix()}"
-            self._call(
-                f"writing s3://{self.bucket}/{object_key}",
-                self.s3.upload_file,
-                Filename=str(path),
-                Bucket=self.bucket,
-                Key=object_key,
-            )
-            written.append(object_key)
+            upload(path, f"{full}/{path.relative_to(staged).as_posix()}")
         keep = set(written)
         stale = [k for k in self._keys_under(f"{full}/") if k not in keep]
         for start in range(0, len(stale), 1000):

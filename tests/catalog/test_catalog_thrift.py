@@ -7,41 +7,24 @@ JVM, so it costs no second JVM or metastore.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from catalog_zones import basic_zone
+from catalog_zones import basic_zone, free_port, thrift_query
 from pyspark.sql import SparkSession
 
 from playgrounds.catalog.crawler import crawl
 from playgrounds.catalog.serve import start_thrift_server, wait_for_port
 from playgrounds.errors import PlaygroundsError
 
-hive = pytest.importorskip("pyhive.hive", reason="pip install 'pyhive[hive_pure_sasl]'")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _query(port: int, sql: str) -> list[tuple[object, ...]]:
-    connection = hive.connect(host="127.0.0.1", port=port, username="analyst")
-    try:
-        cursor = connection.cursor()
-        cursor.execute(sql)
-        return [tuple(row) for row in cursor.fetchall()]
-    finally:
-        connection.close()
+pytest.importorskip("pyhive.hive", reason="pip install 'pyhive[hive_pure_sasl]'")
 
 
 def test_thrift_server_answers_concurrent_clients(spark: SparkSession, tmp_path: Path) -> None:
     crawl(spark, basic_zone(tmp_path / "raw"), "thrift-raw")
-    port = _free_port()
+    port = free_port()
     server = start_thrift_server(spark, "127.0.0.1", port)
     try:
         queries = {
@@ -56,7 +39,7 @@ def test_thrift_server_answers_concurrent_clients(spark: SparkSession, tmp_path:
 
         def run(name: str) -> None:
             try:
-                results[name] = _query(port, queries[name])
+                results[name] = thrift_query(port, queries[name])
             except BaseException as error:  # reported below, with the query's name
                 errors.append(error)
 

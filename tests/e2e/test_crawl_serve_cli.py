@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,34 +21,18 @@ from playgrounds.catalog.serve import wait_for_port
 
 # The zone builders live beside the catalog tests.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "catalog"))
-from catalog_zones import basic_zone
+from catalog_zones import basic_zone, free_port, thrift_query
 
-hive = pytest.importorskip("pyhive.hive", reason="pip install 'pyhive[hive_pure_sasl]'")
+pytest.importorskip("pyhive.hive", reason="pip install 'pyhive[hive_pure_sasl]'")
 
 PLAYGROUNDS = str(Path(sys.executable).parent / "playgrounds")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _query(port: int, sql: str) -> list[tuple[object, ...]]:
-    connection = hive.connect(host="127.0.0.1", port=port, username="analyst")
-    try:
-        cursor = connection.cursor()
-        cursor.execute(sql)
-        return [tuple(row) for row in cursor.fetchall()]
-    finally:
-        connection.close()
 
 
 @pytest.mark.e2e
 def test_crawl_then_serve_to_several_clients_holding_the_catalog(tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     basic_zone(lake / "raw")
-    port = _free_port()
+    port = free_port()
     # A throw-away catalog: Derby without fsync halves its creation (as in conftest.py).
     env = {**os.environ, "JAVA_TOOL_OPTIONS": "-Dderby.system.durability=test"}
     crawled = subprocess.run(
@@ -95,7 +78,7 @@ def test_crawl_then_serve_to_several_clients_holding_the_catalog(tmp_path: Path)
         results: dict[str, list[tuple[object, ...]]] = {}
 
         def run(name: str) -> None:
-            results[name] = _query(port, queries[name])
+            results[name] = thrift_query(port, queries[name])
 
         clients = [threading.Thread(target=run, args=(name,)) for name in queries]
         for client in clients:
