@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import shutil
 import statistics
@@ -124,6 +125,10 @@ def main() -> int:
             order = ("bare", "shim") if i % 2 == 0 else ("shim", "bare")
             seconds: dict[str, float] = {}
             for side in order:
+                # Start each run with both heaps collected, so that neither side
+                # pays for the other's garbage.
+                gc.collect()
+                spark.sparkContext._jvm.System.gc()  # type: ignore[union-attr]
                 started = time.perf_counter()
                 if side == "bare":
                     run_bare(spark, work / "raw", bare_out)

@@ -11,10 +11,10 @@ from typing import Any
 from pyspark import SparkContext
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.context import SQLContext
-from pyspark.sql.types import StructField, StructType
 
 from playgrounds.glue import bookmarks, catalog
 from playgrounds.glue import io as glue_io
+from playgrounds.glue.columns import lower_case_names
 from playgrounds.glue.dynamicframe import DynamicFrame
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError, reject_unsupported
 
@@ -126,7 +126,10 @@ class GlueContext(SQLContext):
         catalog_id: str | None = None,
         **kwargs: Any,
     ) -> DynamicFrame:
-        """Read a catalog table; ``push_down_predicate`` prunes partitions before files are read."""
+        """Read a catalog table; ``push_down_predicate`` prunes partitions before files are read.
+
+        Column names come in lower case, as the Glue catalog keeps them.
+        """
         df = self._read_catalog(
             database,
             table_name,
@@ -160,19 +163,7 @@ class GlueContext(SQLContext):
             kwargs,
         )
 
-    def _read_catalog(self, *args: Any) -> DataFrame:
-        # The Glue catalog lower-cases column names; so does a read through it here.
-        df = self._read_catalog_as_stored(*args)
-        fields = df.schema.fields
-        if all(field.name == field.name.lower() for field in fields):
-            return df
-        # DataFrame.to() renames by a schema handed over in one JVM call; names
-        # match case-insensitively, so each column lands on its lower-case twin.
-        return df.to(
-            StructType([StructField(f.name.lower(), f.dataType, f.nullable) for f in fields])
-        )
-
-    def _read_catalog_as_stored(
+    def _read_catalog(
         self,
         database: str | None,
         table_name: str | None,
@@ -209,6 +200,7 @@ class GlueContext(SQLContext):
                 transformation_ctx=transformation_ctx,
                 push_down_predicate=predicate,
                 where=where,
+                lower_case=True,
             )
         table = catalog.find_metastore_table(spark, database, table_name)
         state = bookmarks.active()
@@ -228,8 +220,11 @@ class GlueContext(SQLContext):
                 push_down_predicate=predicate,
                 where=where,
                 schema=schema,
+                lower_case=True,
             )
-        df = spark.table(table.qualified)
+        # The Glue catalog lower-cases column names; Spark keeps a data source
+        # table's names as they were given.
+        df = lower_case_names(spark.table(table.qualified))
         if predicate:
             # A filter on partition columns only: Spark prunes the metastore
             # partitions and never lists the others' files.

@@ -30,6 +30,7 @@ from pyspark.sql.types import (
 
 from playgrounds.glue import paths as fp
 from playgrounds.glue import records
+from playgrounds.glue.columns import columns_of
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError
 
 if TYPE_CHECKING:
@@ -530,16 +531,20 @@ def _filtered(df: DataFrame, f: Callable[[Any], Any]) -> DataFrame:
     or with ``$PLAYGROUNDS_GLUE_FULL_RECORDS`` set, whole records go through
     Arrow batches.
     """
-    schema = df.schema  # one fetch: a wide frame's schema is not free
-    fields = schema.names
-    strings = [x.name for x in schema.fields if isinstance(x.dataType, StringType)]
+    columns = columns_of(df)  # names and types without fetching the whole schema
+    if columns is None:
+        fields = df.schema.names
+        strings = [x.name for x in df.schema.fields if isinstance(x.dataType, StringType)]
+    else:
+        fields = [column.name for column in columns]
+        strings = [column.name for column in columns if column.type_name == "STRING"]
     pushed = records.pushable_condition(f, strings, fields)
     if pushed is not None:
         # `record[field] == "text"`: the same answer from Spark, no Python worker.
         return df.where(F.col(fp.quote(pushed[0])) == F.lit(pushed[1]))
     shipped = [] if os.environ.get(FULL_RECORDS_ENV) else records.field_names_in(f, fields)
     if not shipped:
-        return df.mapInArrow(records.filter_batches(f), schema)  # type: ignore[arg-type]
+        return df.mapInArrow(records.filter_batches(f), df.schema)  # type: ignore[arg-type]
     keep = F.udf(records.partial_predicate(f, shipped, fields), BooleanType())
     return df.where(keep(*[F.col(fp.quote(name)) for name in shipped]))
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
 import time
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,8 @@ from pyspark.sql import DataFrame, DataFrameReader, SparkSession
 from pyspark.sql.types import StructType
 
 from playgrounds.glue import bookmarks
+from playgrounds.glue.columns import lower_case_names
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError, reject_unsupported
-from playgrounds.glue.paths import quote
 from playgrounds.lake.local_s3 import (
     SCHEMES,
     buckets_in,
@@ -144,25 +144,6 @@ def glue_csv_names(
     return df.toDF(*[f"col{i}" for i in range(len(df.columns))])
 
 
-def renamed(df: DataFrame, names: Sequence[str]) -> DataFrame:
-    """``df.toDF(*names)`` in a handful of Py4J calls instead of one per column.
-
-    py4j sends a Python list to the JVM element by element (the IRS table has
-    150 columns); one SQL string over a temporary view costs three calls. The
-    view is dropped at once: the returned frame holds its own plan.
-    """
-    spark = df.sparkSession
-    view = f"_glue_renamed_{uuid.uuid4().hex}"
-    select = ", ".join(
-        f"{quote(old)} AS {quote(new)}" for old, new in zip(df.columns, names, strict=True)
-    )
-    df.createOrReplaceTempView(view)
-    try:
-        return spark.sql(f"SELECT {select} FROM {view}")
-    finally:
-        spark.catalog.dropTempView(view)
-
-
 def check_predicate(
     frame: DataFrame, predicate: str, partitions: Sequence[str], where: str
 ) -> DataFrame:
@@ -181,9 +162,13 @@ def check_predicate(
         raise GlueShimError(
             f"invalid push_down_predicate {predicate!r} for {where} {shown}: {first}"
         ) from bad
-    references = filtered._jdf.queryExecution().analyzed().condition().references().toSeq()
-    used = {str(references.apply(i).name()) for i in range(references.size())}
-    others = sorted(used - set(partitions))
+    # The analysed filter's attributes, fetched as one string: "year#12\x00month#13L".
+    condition = filtered._jdf.queryExecution().analyzed().condition()
+    attributes = str(condition.references().toSeq().mkString("\x00")).split("\x00")
+    used = {re.sub(r"#\d+[^#]*$", "", attribute) for attribute in attributes if attribute}
+    # Names match case-insensitively, as in Glue and Spark.
+    known = {name.lower() for name in partitions}
+    others = sorted(name for name in used if name.lower() not in known)
     if others:
         raise GlueShimError(
             f"invalid push_down_predicate {predicate!r} for {where} {shown}: "
@@ -227,8 +212,13 @@ def read_files(
     push_down_predicate: str = "",
     where: str = "",
     schema: StructType | None = None,
+    lower_case: bool = False,
 ) -> DataFrame:
-    """Read ``paths`` like Glue's S3 source: bookmarks, partition discovery, predicate."""
+    """Read ``paths`` like Glue's S3 source: bookmarks, partition discovery, predicate.
+
+    ``lower_case`` gives the column names in lower case, as a read through the
+    Glue catalog does.
+    """
     if not paths:
         raise GlueShimError(f"no paths given for {where}")
     reader, spark_format = reader_for(spark, format, format_options)
@@ -251,8 +241,12 @@ def read_files(
             where,
             recurse,
             state,
+            lower_case,
         )
-    df = glue_csv_names(reader.format(spark_format).load(targets), format, format_options)
+    df = reader.format(spark_format).load(targets)
+    if lower_case:
+        df = lower_case_names(df)
+    df = glue_csv_names(df, format, format_options)
     return _apply_predicate(df, push_down_predicate, where, targets)
 
 
@@ -281,6 +275,7 @@ def _read_bookmarked(
     where: str,
     recurse: bool,
     state: bookmarks.JobBookmarks,
+    lower_case: bool,
 ) -> DataFrame:
     everything = glue_csv_names(reader.format(spark_format).load(targets), format, format_options)
     if predicate:
@@ -294,14 +289,16 @@ def _read_bookmarked(
         )
     chosen = state.select(ctx, files)
     if not chosen:
-        return spark.createDataFrame([], everything.schema)
-    base = local_folder(targets[0])
-    if len(targets) == 1 and base.is_dir() and not recurse:
-        reader = reader.option("basePath", str(base.resolve()))
-    # Read only the new files, with the schema of the whole source so that a
-    # run over a few files sees the same columns and types as a full one.
-    df = reader.schema(everything.schema).format(spark_format).load(chosen)
-    return glue_csv_names(df, format, format_options)
+        df = spark.createDataFrame([], everything.schema)
+    else:
+        base = local_folder(targets[0])
+        if len(targets) == 1 and base.is_dir() and not recurse:
+            reader = reader.option("basePath", str(base.resolve()))
+        # Read only the new files, with the schema of the whole source so that a
+        # run over a few files sees the same columns and types as a full one.
+        df = reader.schema(everything.schema).format(spark_format).load(chosen)
+        df = glue_csv_names(df, format, format_options)
+    return lower_case_names(df) if lower_case else df
 
 
 def _files_matching(
