@@ -42,17 +42,11 @@ CHOICE_KEY = "glue_choice"
 # raises an error naming it instead of an AttributeError deep in a job.
 UNSUPPORTED_METHODS = frozenset(
     {
-        "unbox",
-        "split_rows",
-        "spigot",
-        "unnest",
         "unnest_ddb_json",
         "simplify_ddb_json",
-        "mergeDynamicFrame",
         "mapPartitions",
         "mapPartitionsWithIndex",
         "with_frame_schema",
-        "write",
     }
 )
 
@@ -488,6 +482,117 @@ class DynamicFrame:
         tables = relationalize(self.glue_ctx, self._df, root_table_name, staging_path)
         return DynamicFrameCollection(
             {name: self._derive(df, name=name) for name, df in tables.items()}, self.glue_ctx
+        )
+
+    def unnest(
+        self,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold: int = 0,
+        totalThreshold: int = 0,
+    ) -> DynamicFrame:
+        """Struct fields become top-level fields named by their path (``a.b``); arrays stay."""
+        from playgrounds.glue.reshape import unnest
+
+        choices = [f.name for f in self._df.schema.fields if is_choice(f)]
+        return self._derive(unnest(self._df, keep_whole=choices))
+
+    def unbox(
+        self,
+        path: str,
+        format: str,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold: int = 0,
+        totalThreshold: int = 0,
+        **options: Any,
+    ) -> DynamicFrame:
+        """Parse the JSON text in string field ``path`` into a struct (``format="json"`` only)."""
+        if format.lower() != "json":
+            raise UnsupportedGlueFeatureError(f"unbox format {format!r}", "the shim unboxes json")
+        if options:
+            key = next(iter(options))
+            raise UnsupportedGlueFeatureError(f"unbox option {key}={options[key]!r}")
+        from playgrounds.glue.reshape import unbox_json
+
+        return self._derive(unbox_json(self._df, path))
+
+    def split_rows(
+        self,
+        comparison_dict: Mapping[str, Mapping[str, Any]],
+        name1: str,
+        name2: str,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold: int = 0,
+        totalThreshold: int = 0,
+    ) -> DynamicFrameCollection:
+        """Two frames: ``name1`` with the records meeting every comparison, ``name2`` the rest.
+
+        ``{"age": {">": 10, "<": 20}}`` splits off ages strictly between 10 and 20; a
+        record whose field is null stays in ``name2``.
+        """
+        from playgrounds.glue.reshape import split_condition
+
+        condition = split_condition(self._df, comparison_dict)
+        return DynamicFrameCollection(
+            {
+                name1: self._derive(self._df.where(condition), name=name1),
+                name2: self._derive(self._df.where(~condition), name=name2),
+            },
+            self.glue_ctx,
+        )
+
+    def mergeDynamicFrame(
+        self,
+        stage_dynamic_frame: DynamicFrame,
+        primary_keys: str | Sequence[str],
+        transformation_ctx: str = "",
+        options: Mapping[str, Any] | None = None,
+        info: str = "",
+        stageThreshold: int = 0,
+        totalThreshold: int = 0,
+    ) -> DynamicFrame:
+        """Records of the staging frame replace the records with the same primary keys.
+
+        Unmatched records stay, duplicates included; every staging record is kept.
+        """
+        if options:
+            raise UnsupportedGlueFeatureError("mergeDynamicFrame options", f"got {dict(options)!r}")
+        from playgrounds.glue.reshape import merge
+
+        merged = merge(self._df, stage_dynamic_frame._df, _as_list(primary_keys))
+        frame = self._derive(merged)
+        frame._upstream = (self, stage_dynamic_frame)
+        return frame
+
+    def spigot(
+        self,
+        path: str,
+        options: Mapping[str, Any] | None = None,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold: int = 0,
+        totalThreshold: int = 0,
+    ) -> DynamicFrame:
+        """Write a sample of the records as JSON under ``path`` (``topk``, ``prob``); the
+        records pass through unchanged. The shim writes at once, Glue when the job runs."""
+        from playgrounds.glue.reshape import spigot
+
+        spigot(self._df, path, dict(options or {}))
+        return self._derive(self._df)
+
+    def write(
+        self,
+        connection_type: str,
+        connection_options: Mapping[str, Any] | None = None,
+        format: str | None = None,
+        format_options: Mapping[str, Any] | None = None,
+        accumulator_size: int = 0,
+    ) -> DynamicFrame:
+        """``glue_ctx.write_dynamic_frame.from_options`` for this frame."""
+        return self.glue_ctx.write_dynamic_frame_from_options(
+            self, connection_type, connection_options, format, format_options
         )
 
     # -- partitions --------------------------------------------------------------------------

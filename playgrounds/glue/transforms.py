@@ -351,11 +351,73 @@ def _unsupported(name: str) -> type[GlueTransform]:
     )
 
 
+class UnnestFrame(GlueTransform):
+    """Struct fields become top-level fields named by their path (``a.b``)."""
+
+    def __call__(
+        self,
+        frame: DynamicFrame,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold: int = 0,
+        totalThreshold: int = 0,
+    ) -> DynamicFrame:
+        return frame.unnest(transformation_ctx, info, stageThreshold, totalThreshold)
+
+
+class Unbox(GlueTransform):
+    """Parse the JSON text in a string field into a struct."""
+
+    def __call__(
+        self,
+        frame: DynamicFrame,
+        path: str,
+        format: str,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold: int = 0,
+        totalThreshold: int = 0,
+        **options: Any,
+    ) -> DynamicFrame:
+        return frame.unbox(
+            path, format, transformation_ctx, info, stageThreshold, totalThreshold, **options
+        )
+
+
+class SplitRows(GlueTransform):
+    """Split the records meeting every comparison off into their own frame."""
+
+    def __call__(
+        self,
+        frame: DynamicFrame,
+        comparison_dict: Mapping[str, Mapping[str, Any]],
+        name1: str = "frame1",
+        name2: str = "frame2",
+        transformation_ctx: str = "",
+        info: str | None = None,
+        stageThreshold: int = 0,
+        totalThreshold: int = 0,
+    ) -> DynamicFrameCollection:
+        return frame.split_rows(
+            comparison_dict, name1, name2, transformation_ctx, info or "", stageThreshold,
+            totalThreshold,
+        )  # fmt: skip
+
+
+class Spigot(GlueTransform):
+    """Write a sample of the records under a path; the records pass through."""
+
+    def __call__(
+        self,
+        frame: DynamicFrame,
+        path: str,
+        options: Mapping[str, Any],
+        transformation_ctx: str = "",
+    ) -> DynamicFrame:
+        return frame.spigot(path, options, transformation_ctx)
+
+
 # Present so that `from awsglue.transforms import *` works as on Glue; using one raises.
-Unbox = _unsupported("Unbox")
-UnnestFrame = _unsupported("UnnestFrame")
-SplitRows = _unsupported("SplitRows")
-Spigot = _unsupported("Spigot")
 MapToCollection = _unsupported("MapToCollection")
 FlatMap = _unsupported("FlatMap")
 
@@ -376,13 +438,13 @@ SUPPORTED_TRANSFORMS: tuple[type[GlueTransform], ...] = (
     Union,
     SelectFromCollection,
     ErrorsAsDynamicFrame,
+    UnnestFrame,
+    Unbox,
+    SplitRows,
+    Spigot,
 )
 ALL_TRANSFORMS = {
     *SUPPORTED_TRANSFORMS,
-    Unbox,
-    UnnestFrame,
-    SplitRows,
-    Spigot,
     MapToCollection,
     FlatMap,
 }

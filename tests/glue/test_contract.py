@@ -53,6 +53,12 @@ _DF_METHODS = [
     "errorsCount",
     "stageErrorsCount",
     "assertErrorThreshold",
+    "unnest",
+    "unbox",
+    "split_rows",
+    "mergeDynamicFrame",
+    "spigot",
+    "write",
 ]
 _CTX_METHODS = [
     "__init__",
@@ -84,6 +90,10 @@ _TRANSFORMS = [
     "Union",
     "SelectFromCollection",
     "ErrorsAsDynamicFrame",
+    "UnnestFrame",
+    "Unbox",
+    "SplitRows",
+    "Spigot",
 ]
 
 # The names the shim claims to support, as module.Class.method (or module.function).

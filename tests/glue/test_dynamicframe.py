@@ -203,11 +203,113 @@ def test_drop_null_fields_split_fields_and_partitions(spark: SparkSession, peopl
 
 
 def test_unsupported_features_raise_naming_them(people: Any) -> None:
-    from awsglue.transforms import Unbox
+    from awsglue.transforms import FlatMap, Unbox
 
-    with pytest.raises(UnsupportedGlueFeatureError, match=r"DynamicFrame\.spigot"):
-        people.spigot("s3://x/y")
-    with pytest.raises(UnsupportedGlueFeatureError, match="transform Unbox"):
-        Unbox.apply(frame=people, path="name", format="json")
+    with pytest.raises(UnsupportedGlueFeatureError, match=r"DynamicFrame\.unnest_ddb_json"):
+        people.unnest_ddb_json()
+    with pytest.raises(UnsupportedGlueFeatureError, match="transform FlatMap"):
+        FlatMap.apply(dfc=None, BaseTransform=None, frame_name="x")
+    with pytest.raises(UnsupportedGlueFeatureError, match="unbox format 'csv'"):
+        Unbox.apply(frame=people, path="name", format="csv", separator="|")
     with pytest.raises(UnsupportedGlueFeatureError, match="toDF options"):
         people.toDF([{"x": 1}])
+
+
+def test_unnest_flattens_structs_into_dotted_fields(spark: SparkSession, people: Any) -> None:
+    from awsglue.transforms import UnnestFrame
+
+    flat = UnnestFrame.apply(frame=people).toDF()
+    assert flat.columns == ["id", "name", "address.city", "address.zip.code", "visits"]
+    assert [tuple(r) for r in flat.collect()] == [
+        (1, "Ann", "Oslo", "0150", 3),
+        (2, "Bo", "Rome", None, None),
+    ]
+    # The dotted names are Glue paths again once back-quoted.
+    assert flat.select("`address.zip.code`").count() == 2
+
+
+def test_unbox_parses_json_text_into_a_struct(spark: SparkSession, glue_context: Any) -> None:
+    from awsglue.dynamicframe import DynamicFrame
+    from awsglue.transforms import Unbox
+
+    df = spark.createDataFrame(
+        [(1, '{"city": "Oslo", "zips": [1, 2]}'), (2, '{"city": "Rome"}'), (3, None), (4, "{bad")],
+        "id int, info string",
+    )
+    frame = DynamicFrame.fromDF(df, glue_context, "raw")
+    unboxed = Unbox.apply(frame=frame, path="info", format="json").toDF()
+    expected = spark.createDataFrame(
+        [(1, ("Oslo", [1, 2])), (2, ("Rome", None)), (3, None), (4, None)],
+        "id int, info struct<city:string,zips:array<bigint>>",
+    )
+    assert_df_equality(unboxed, expected, ignore_nullable=True)
+    with pytest.raises(GlueShimError, match="holds int, not a string"):
+        frame.unbox("id", "json")
+
+
+def test_split_rows_by_comparisons_keeps_nulls_on_the_original_side(people: Any) -> None:
+    from awsglue.transforms import SplitRows
+
+    split = SplitRows.apply(
+        frame=people, comparison_dict={"visits": {">": 1, "<=": 3}}, name1="busy", name2="rest"
+    )
+    assert sorted(split.keys()) == ["busy", "rest"]
+    assert [r["id"] for r in split["busy"].toDF().collect()] == [1]
+    assert [r["id"] for r in split["rest"].toDF().collect()] == [2]  # visits is null
+    by_city = people.split_rows({"address.city": {"=": "Rome"}}, "rome", "others")
+    assert [r["id"] for r in by_city["rome"].toDF().collect()] == [2]
+    with pytest.raises(GlueShimError, match="comparator '~' for 'visits'"):
+        people.split_rows({"visits": {"~": 1}}, "a", "b")
+
+
+def test_merge_dynamic_frame_replaces_matching_records(
+    spark: SparkSession, glue_context: Any
+) -> None:
+    from awsglue.dynamicframe import DynamicFrame
+
+    source = DynamicFrame.fromDF(
+        spark.createDataFrame(
+            [(1, "old"), (1, "old twin"), (2, "kept"), (None, "no key")], "id int, v string"
+        ),
+        glue_context,
+        "source",
+    )
+    stage = DynamicFrame.fromDF(
+        spark.createDataFrame(
+            [(1, "new", True), (3, "added", False)], "id int, v string, f boolean"
+        ),
+        glue_context,
+        "stage",
+    )
+    merged = source.mergeDynamicFrame(stage, ["id"]).toDF()
+    expected = spark.createDataFrame(
+        [(2, "kept", None), (None, "no key", None), (1, "new", True), (3, "added", False)],
+        "id int, v string, f boolean",
+    )
+    assert_df_equality(merged, expected, ignore_row_order=True, ignore_nullable=True)
+    with pytest.raises(GlueShimError, match="key pk is not a top-level field of the source"):
+        source.mergeDynamicFrame(stage, "pk")
+
+
+def test_spigot_writes_a_sample_and_passes_records_through(
+    spark: SparkSession, people: Any, tmp_path: Path
+) -> None:
+    from awsglue.transforms import Spigot
+
+    passed = Spigot.apply(frame=people, path=f"s3://samples/{tmp_path.name}", options={"topk": 1})
+    assert passed.count() == 2
+    written = spark.read.json(str(tmp_path / "s3" / "samples" / tmp_path.name))
+    assert written.count() == 1
+    with pytest.raises(UnsupportedGlueFeatureError, match="spigot option every"):
+        people.spigot(str(tmp_path / "x"), {"every": 3})
+
+
+def test_write_is_write_dynamic_frame_from_options(
+    spark: SparkSession, people: Any, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    people.select_fields(["id", "name"]).write(
+        "s3", {"path": str(out)}, "csv", {"writeHeader": True}
+    )
+    back = spark.read.option("header", True).csv(str(out))
+    assert sorted((r["id"], r["name"]) for r in back.collect()) == [("1", "Ann"), ("2", "Bo")]
