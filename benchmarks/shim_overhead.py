@@ -5,7 +5,11 @@ the ingest jobs write the raw zone), same SparkSession, alternating runs, a
 warm-up of each first. Prints the median of the per-pair ratios
 shim / bare (target: at most 1.10). Skips (exit 0) when the data is absent.
 
-    .venv/bin/python benchmarks/shim_overhead.py [--repeats 5]
+    .venv/bin/python benchmarks/shim_overhead.py [--repeats 5] [--catalog map|metastore]
+
+``--catalog metastore`` crawls the raw zone into a local Hive metastore first,
+as ``make run`` does, and both sides read its tables; the default reads the
+files through a catalog map file.
 """
 
 from __future__ import annotations
@@ -60,24 +64,35 @@ def build_raw_zone(spark: SparkSession, raw: Path) -> Path:
     return mapping
 
 
-def run_bare(spark: SparkSession, raw: Path, out: Path) -> None:
-    """The prep job's work with the library on bare PySpark: read, transform, write."""
+def run_bare(spark: SparkSession, raw: Path, out: Path, metastore: bool = False) -> None:
+    """The prep job's work with the library on bare PySpark: read, transform, write.
+
+    The reads are the files themselves, or with ``metastore`` the crawled tables.
+    """
+    from playgrounds.catalog.names import metastore_name
     from playgrounds.glue.helpers import processed_location
     from playgrounds.transforms.prep import prepare_for_ml
 
-    income = (
-        spark.read.option("header", True).option("inferSchema", True).csv(str(raw / "income-ny"))
-    )
-    income = income.where("year = 2016").where(income["STATE"] == "NY")
-    parks = spark.read.parquet(str(raw / "parks")).where("year = 2019 and month = 7 and day = 4")
-    playgrounds = spark.read.parquet(str(raw / "playgrounds")).where(
-        "year = 2019 and month = 7 and day = 4"
-    )
+    day = "year = 2019 and month = 7 and day = 4"
+    if metastore:
+        db = metastore_name(DATABASE)
+        income = spark.table(f"`{db}`.income_ny").where("year = 2016").where("state = 'NY'")
+        parks = spark.table(f"`{db}`.parks").where(day)
+        playgrounds = spark.table(f"`{db}`.playgrounds").where(day)
+    else:
+        income = (
+            spark.read.option("header", True)
+            .option("inferSchema", True)
+            .csv(str(raw / "income-ny"))
+        )
+        income = income.where("year = 2016").where(income["STATE"] == "NY")
+        parks = spark.read.parquet(str(raw / "parks")).where(day)
+        playgrounds = spark.read.parquet(str(raw / "playgrounds")).where(day)
     prepared = prepare_for_ml(income, parks, playgrounds, state="NY")
     prepared.coalesce(1).write.mode("overwrite").parquet(processed_location(str(out), DAY))
 
 
-def run_shim(spark: SparkSession, mapping: Path, out: Path, lake: Path) -> None:
+def run_shim(spark: SparkSession, mapping: Path | None, out: Path, lake: Path) -> None:
     """jobs/prep_data_for_ml.py through the local runner (the glue-local way)."""
     from playgrounds.glue.runner import LocalRun, run_job
 
@@ -91,10 +106,63 @@ def run_shim(spark: SparkSession, mapping: Path, out: Path, lake: Path) -> None:
     run_job(run, spark=spark)
 
 
+def measure(spark: SparkSession, work: Path, mapping: Path | None, repeats: int) -> float | None:
+    """Print ``repeats`` alternating pairs, reading through ``mapping`` or (None) the crawled
+    metastore; their median ratio, or None when the two sides' outputs differ."""
+    metastore = mapping is None
+    catalog = "metastore" if metastore else "map"
+    lake = work / "lake"
+    bare_out, shim_out = work / f"bare-{catalog}", work / f"shim-{catalog}"
+    # Warm-up: JIT, Python workers, caches.
+    run_bare(spark, work / "raw", bare_out, metastore)
+    run_shim(spark, mapping, shim_out, lake)
+    written = spark.read.parquet(str(shim_out / "processed" / PARTITION))
+    expected = spark.read.parquet(str(bare_out / "processed" / PARTITION))
+    if written.schema != expected.schema or (
+        written.exceptAll(expected).count() or expected.exceptAll(written).count()
+    ):
+        print(f"error: with catalog {catalog}, the shim's output differs from the bare run's")
+        return None
+    ratios = []
+    for i in range(repeats):
+        # Alternate which side goes first, so neither always runs on a warmer JVM.
+        order = ("bare", "shim") if i % 2 == 0 else ("shim", "bare")
+        seconds: dict[str, float] = {}
+        for side in order:
+            # Start each run with both heaps collected, so that neither side
+            # pays for the other's garbage.
+            gc.collect()
+            spark.sparkContext._jvm.System.gc()  # type: ignore[union-attr]
+            started = time.perf_counter()
+            if side == "bare":
+                run_bare(spark, work / "raw", bare_out, metastore)
+            else:
+                run_shim(spark, mapping, shim_out, lake)
+            seconds[side] = time.perf_counter() - started
+        bare, shim = seconds["bare"], seconds["shim"]
+        ratios.append(shim / bare)
+        print(f"{catalog} pair {i + 1}: bare {bare:.2f}s  shim {shim:.2f}s  ratio {ratios[-1]:.2f}")
+    median = statistics.median(ratios)
+    rows = spark.read.parquet(str(shim_out / "processed" / PARTITION)).count()
+    print(
+        f"median shim/bare ratio over {repeats} pairs, catalog {catalog}: {median:.2f}x "
+        f"(target <= 1.10x); {rows} rows"
+    )
+    return median
+
+
 def main() -> int:
-    """Run the pairs and print the median ratio."""
+    """Run the pairs for each catalog and print the median ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--catalog",
+        choices=("map", "metastore", "both"),
+        default="both",
+        help="where from_catalog finds the tables: a catalog map file over the raw files "
+        "(bare reads the files), or the raw zone crawled into a local metastore (bare "
+        "reads the same tables with spark.table); default both, one after the other",
+    )
     options = parser.parse_args()
     if not REAL_DATA.is_dir():
         print(f"skipped: real data not found at {REAL_DATA}")
@@ -102,48 +170,23 @@ def main() -> int:
     import os
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    from playgrounds.catalog.crawler import crawl
+    from playgrounds.catalog.metastore import catalog_dir
     from playgrounds.spark import spark_session
 
-    spark = spark_session("bench-shim-overhead")
+    catalogs = ("map", "metastore") if options.catalog == "both" else (options.catalog,)
     work = Path(tempfile.mkdtemp(prefix="shim-overhead-"))
+    # One session for both: a local run always has the lake's metastore.
+    spark = spark_session("bench-shim-overhead", hive_metastore_dir=catalog_dir(work / "lake"))
     try:
         mapping = build_raw_zone(spark, work / "raw")
-        bare_out, shim_out = work / "bare", work / "shim"
-        run_bare(spark, work / "raw", bare_out)  # warm-up: JIT, Python workers, caches
-        run_shim(spark, mapping, shim_out, work / "lake")
-        written = spark.read.parquet(str(shim_out / "processed" / PARTITION))
-        expected = spark.read.parquet(str(bare_out / "processed" / PARTITION))
-        same = written.schema == expected.schema and not (
-            written.exceptAll(expected).count() or expected.exceptAll(written).count()
-        )
-        if not same:
-            print("error: the shim's output differs from the bare run's")
-            return 1
-        ratios = []
-        for i in range(options.repeats):
-            # Alternate which side goes first, so neither always runs on a warmer JVM.
-            order = ("bare", "shim") if i % 2 == 0 else ("shim", "bare")
-            seconds: dict[str, float] = {}
-            for side in order:
-                # Start each run with both heaps collected, so that neither side
-                # pays for the other's garbage.
-                gc.collect()
-                spark.sparkContext._jvm.System.gc()  # type: ignore[union-attr]
-                started = time.perf_counter()
-                if side == "bare":
-                    run_bare(spark, work / "raw", bare_out)
-                else:
-                    run_shim(spark, mapping, shim_out, work / "lake")
-                seconds[side] = time.perf_counter() - started
-            bare, shim = seconds["bare"], seconds["shim"]
-            ratios.append(shim / bare)
-            print(f"pair {i + 1}: bare {bare:.2f}s  shim {shim:.2f}s  ratio {shim / bare:.2f}")
-        median = statistics.median(ratios)
-        print(
-            f"median shim/bare ratio over {options.repeats} pairs: {median:.2f}x (target <= 1.10x)"
-        )
-        print(f"rows: {spark.read.parquet(str(shim_out / 'processed' / PARTITION)).count()}")
-        return 0
+        if "metastore" in catalogs:
+            crawl(spark, work / "raw", DATABASE)
+        medians = [
+            measure(spark, work, mapping if catalog == "map" else None, options.repeats)
+            for catalog in catalogs
+        ]
+        return 1 if None in medians else 0
     finally:
         spark.stop()
         shutil.rmtree(work, ignore_errors=True)

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from py4j.java_gateway import JavaClass
 from pyspark.sql import DataFrame
+
+from playgrounds.glue.jvm import java_class
 
 _SEPARATOR = "\x00"  # no file format gives it in a name; names holding it go the slow way
 
@@ -108,14 +109,13 @@ def _string_seq(df: DataFrame, values: Sequence[str]) -> Any:
     """A Scala ``Seq[String]`` of ``values``, split on the JVM from one string.
 
     Py4J hands a Python list over one element per call (12 ms for the 150
-    IRS names) and looks a class up one package per call; this way takes five.
+    IRS names); this way takes five.
     """
     spark = df.sparkSession
     jvm = spark._jvm
     assert jvm is not None  # a session's JVM view, present while the session is
     if not values or any(not value or _SEPARATOR in value for value in values):
         return jvm.PythonUtils.toSeq(list(values))
-    client = jvm._gateway_client
-    pattern = JavaClass("java.util.regex.Pattern", client).compile(_SEPARATOR)
-    as_list = JavaClass("java.util.stream.Collectors", client).toList()
+    pattern = java_class(spark, "java.util.regex.Pattern").compile(_SEPARATOR)
+    as_list = java_class(spark, "java.util.stream.Collectors").toList()
     return jvm.PythonUtils.toSeq(pattern.splitAsStream(_SEPARATOR.join(values)).collect(as_list))

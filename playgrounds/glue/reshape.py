@@ -17,6 +17,7 @@ from pyspark.sql.types import DataType, StringType, StructField, StructType
 from playgrounds.glue import io as glue_io
 from playgrounds.glue import paths as fp
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError
+from playgrounds.glue.jvm import java_class
 
 # split_rows comparators, as Glue spells them, and the Spark comparison each means.
 COMPARATORS = {
@@ -69,10 +70,9 @@ def unbox_json(df: DataFrame, path: str) -> DataFrame:
         raise GlueShimError(f"unbox: field {path!r} holds {dtype.simpleString()}, not a string")
     texts = df.select(fp.column_at(spelled).alias("value")).where(F.col("value").isNotNull())
     spark = df.sparkSession
-    jvm = spark._jvm
-    assert jvm is not None  # present while the session is
     # Spark's reader over a Dataset[String]: schema inference stays in the JVM.
-    strings = getattr(texts._jdf, "as")(jvm.org.apache.spark.sql.Encoders.STRING())
+    encoder = java_class(spark, "org.apache.spark.sql.Encoders").STRING()
+    strings = getattr(texts._jdf, "as")(encoder)
     inferred = DataFrame(spark._jsparkSession.read().json(strings), spark).schema
     if not inferred.fields:
         raise GlueShimError(f"unbox: field {path!r} holds no JSON objects to read a type from")

@@ -150,3 +150,26 @@ def test_bookmarks_enable_pause_disable(
     assert run("job-bookmark-disable") == ["B001", "M002", "X005"]
     assert run("job-bookmark-enable") == ["X005"]
     assert run("job-bookmark-enable") == []
+
+
+def test_metastore_table_details_for_data_source_and_hive_tables(
+    spark: SparkSession, parks_table: tuple[str, Path], tmp_path: Path
+) -> None:
+    from playgrounds.glue.catalog import find_metastore_table
+
+    database, table = parks_table
+    parks = find_metastore_table(spark, database, "parks")
+    assert (parks.provider, parks.partition_columns) == ("parquet", ("year", "month", "day"))
+    assert parks.location == table.resolve().as_uri().replace("file:///", "file:/")
+
+    db = metastore_name(database)
+    hive_folder = tmp_path / "hive_orc"
+    spark.sql(
+        f"CREATE TABLE `{db}`.events (id int) PARTITIONED BY (dt string) "
+        f"STORED AS ORC LOCATION '{hive_folder}'"
+    )
+    events = find_metastore_table(spark, database, "events")
+    assert (events.provider, events.partition_columns) == ("orc", ("dt",))
+    unpartitioned = tmp_path / "flat"
+    spark.sql(f"CREATE TABLE `{db}`.flat (a string) USING csv LOCATION '{unpartitioned}'")
+    assert find_metastore_table(spark, database, "flat").partition_columns == ()
