@@ -25,7 +25,7 @@ from pyspark.sql import SparkSession
 
 from playgrounds.catalog.names import metastore_name
 from playgrounds.glue.errors import GlueShimError
-from playgrounds.glue.jvm import java_class
+from playgrounds.glue.jvm import java_class, string_list
 
 MAP_ENV = "PLAYGROUNDS_GLUE_CATALOG_MAP"
 
@@ -111,12 +111,11 @@ def find_metastore_table(spark: SparkSession, database: str, table_name: str) ->
     if provider.lower() == "hive":
         serde = (_option(metadata.storage().serde()) or "").lower()
         provider = next((fmt for fmt in ("parquet", "orc", "json", "csv") if fmt in serde), "hive")
-    partitions = str(metadata.partitionColumnNames().mkString("\x00")).split("\x00")
     return MetastoreTable(
         f"`{db}`.`{table_name}`",
         str(metadata.location()),
         provider.lower(),
-        tuple(name for name in partitions if name),
+        tuple(string_list(metadata.partitionColumnNames())),
     )
 
 

@@ -9,15 +9,11 @@ Spark), so it splits the DDL string instead.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from pyspark.sql import DataFrame
 
-from playgrounds.glue.jvm import java_class
-
-_SEPARATOR = "\x00"  # no file format gives it in a name; names holding it go the slow way
+from playgrounds.glue.jvm import string_seq
 
 
 @dataclass(frozen=True)
@@ -101,21 +97,5 @@ def lower_case_names(df: DataFrame) -> DataFrame:
     names = df.columns if columns is None else [column.name for column in columns]
     if all(name == name.lower() for name in names):
         return df
-    lowered = _string_seq(df, [name.lower() for name in names])
+    lowered = string_seq(df.sparkSession, [name.lower() for name in names])
     return DataFrame(df._jdf.toDF(lowered), df.sparkSession)
-
-
-def _string_seq(df: DataFrame, values: Sequence[str]) -> Any:
-    """A Scala ``Seq[String]`` of ``values``, split on the JVM from one string.
-
-    Py4J hands a Python list over one element per call (12 ms for the 150
-    IRS names); this way takes five.
-    """
-    spark = df.sparkSession
-    jvm = spark._jvm
-    assert jvm is not None  # a session's JVM view, present while the session is
-    if not values or any(not value or _SEPARATOR in value for value in values):
-        return jvm.PythonUtils.toSeq(list(values))
-    pattern = java_class(spark, "java.util.regex.Pattern").compile(_SEPARATOR)
-    as_list = java_class(spark, "java.util.stream.Collectors").toList()
-    return jvm.PythonUtils.toSeq(pattern.splitAsStream(_SEPARATOR.join(values)).collect(as_list))

@@ -16,6 +16,7 @@ from pyspark.sql.types import StructType
 from playgrounds.glue import bookmarks
 from playgrounds.glue.columns import lower_case_names
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError, reject_unsupported
+from playgrounds.glue.jvm import string_list
 from playgrounds.lake.local_s3 import (
     SCHEMES,
     buckets_in,
@@ -162,10 +163,10 @@ def check_predicate(
         raise GlueShimError(
             f"invalid push_down_predicate {predicate!r} for {where} {shown}: {first}"
         ) from bad
-    # The analysed filter's attributes, fetched as one string: "year#12\x00month#13L".
+    # The analysed filter's attributes print as `year#12` or `month#13L`.
     condition = filtered._jdf.queryExecution().analyzed().condition()
-    attributes = str(condition.references().toSeq().mkString("\x00")).split("\x00")
-    used = {re.sub(r"#\d+[^#]*$", "", attribute) for attribute in attributes if attribute}
+    attributes = string_list(condition.references().toSeq())
+    used = {re.sub(r"#\d+[^#]*$", "", attribute) for attribute in attributes}
     # Names match case-insensitively, as in Glue and Spark.
     known = {name.lower() for name in partitions}
     others = sorted(name for name in used if name.lower() not in known)
