@@ -33,8 +33,8 @@ run: install ## Run the pipeline on the embedded samples into ./lake
 test: install ## Run every test (unit and end-to-end)
 	$(BIN)/python -m pytest
 
-test-fast: install ## Run the tests not marked e2e
-	$(BIN)/python -m pytest -m "not e2e"
+test-fast: install ## Run the fast tests: no e2e, no wheel builds, downloads or servers
+	$(BIN)/python -m pytest -m "not e2e and not slow"
 
 check: install ## Lint (ruff), type-check (mypy), check the layering (import-linter)
 	$(BIN)/ruff check .
@@ -52,8 +52,8 @@ clean: ## Remove the local lake, build output and caches (keeps .venv)
 	rm -rf lake build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
 
 .PHONY: glue-local glue-run
-glue-local: install ## Run jobs/$(JOB).py on plain PySpark via the awsglue shim (ARGS="--k v ...")
-	$(BIN)/playgrounds glue-local $(JOB) $(ARGS)
+glue-local: install ## Run jobs/$(JOB).py on plain PySpark via the awsglue shim (OPTS="--lake ..." ARGS="--k v ...")
+	$(BIN)/playgrounds glue-local $(OPTS) $(JOB) $(ARGS)
 
-glue-run: install ## Run jobs/$(JOB).py in the AWS Glue 5 Docker image (needs Docker; ARGS="...")
-	$(BIN)/python -m playgrounds.glue.docker $(JOB) -- $(ARGS)
+glue-run: install ## Run jobs/$(JOB).py in the AWS Glue 5 Docker image (needs Docker; OPTS="--no-aws" ARGS="...")
+	$(BIN)/playgrounds glue-run $(OPTS) $(JOB) $(ARGS)

@@ -70,13 +70,13 @@ def run_bare(spark: SparkSession, raw: Path, out: Path, metastore: bool = False)
     The reads are the files themselves, or with ``metastore`` the crawled tables.
     """
     from playgrounds.catalog.names import metastore_name
-    from playgrounds.glue.helpers import processed_location
+    from playgrounds.pipeline.prep import write_processed
     from playgrounds.transforms.prep import prepare_for_ml
 
     day = "year = 2019 and month = 7 and day = 4"
     if metastore:
         db = metastore_name(DATABASE)
-        income = spark.table(f"`{db}`.income_ny").where("year = 2016").where("state = 'NY'")
+        income = spark.table(f"`{db}`.income_ny").where("year = 2016")
         parks = spark.table(f"`{db}`.parks").where(day)
         playgrounds = spark.table(f"`{db}`.playgrounds").where(day)
     else:
@@ -85,11 +85,11 @@ def run_bare(spark: SparkSession, raw: Path, out: Path, metastore: bool = False)
             .option("inferSchema", True)
             .csv(str(raw / "income-ny"))
         )
-        income = income.where("year = 2016").where(income["STATE"] == "NY")
+        income = income.where("year = 2016")
         parks = spark.read.parquet(str(raw / "parks")).where(day)
         playgrounds = spark.read.parquet(str(raw / "playgrounds")).where(day)
     prepared = prepare_for_ml(income, parks, playgrounds, state="NY")
-    prepared.coalesce(1).write.mode("overwrite").parquet(processed_location(str(out), DAY))
+    write_processed(prepared, out, DAY)
 
 
 def run_shim(spark: SparkSession, mapping: Path | None, out: Path, lake: Path) -> None:

@@ -7,15 +7,15 @@ from awsglue.job import Job
 from awsglue.utils import getResolvedOptions
 from pyspark.context import SparkContext
 
-from playgrounds.glue.helpers import optional_argument
+from playgrounds.pipeline.jobs import ImportIncomeOptions
 from playgrounds.sources.ingest import ingest_income
 
-args = getResolvedOptions(sys.argv, ["JOB_NAME", "raw_zone", "income_year"])
+options = ImportIncomeOptions.from_arguments(
+    getResolvedOptions(sys.argv, ImportIncomeOptions.argument_names(sys.argv))
+)
 glue_context = GlueContext(SparkContext())
 job = Job(glue_context)
-job.init(args["JOB_NAME"], args)
-result = ingest_income(
-    args["raw_zone"], year=int(args["income_year"]), source=optional_argument("source")
-)
-glue_context.get_logger().info(f"income ingested: {result}")
+job.init(options.job_name, options.arguments)
+result = ingest_income(options.raw_zone, year=options.income_year, source=options.source)
+glue_context.get_logger().info(f"income ingested: {result.summary()}")
 job.commit()

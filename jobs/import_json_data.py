@@ -7,19 +7,21 @@ from awsglue.job import Job
 from awsglue.utils import getResolvedOptions
 from pyspark.context import SparkContext
 
-from playgrounds.glue.helpers import job_day, optional_argument
+from playgrounds.pipeline.jobs import ImportJsonOptions
 from playgrounds.sources.ingest import ingest_nyc_parks_json
 
-args = getResolvedOptions(sys.argv, ["JOB_NAME", "raw_zone", "dataset", "date"])
+options = ImportJsonOptions.from_arguments(
+    getResolvedOptions(sys.argv, ImportJsonOptions.argument_names(sys.argv))
+)
 glue_context = GlueContext(SparkContext())
 job = Job(glue_context)
-job.init(args["JOB_NAME"], args)
+job.init(options.job_name, options.arguments)
 result = ingest_nyc_parks_json(
     glue_context.spark_session,
-    args["raw_zone"],
-    args["dataset"],
-    day=job_day(args["date"]),
-    source=optional_argument("source"),
+    options.raw_zone,
+    options.dataset,
+    day=options.day,
+    source=options.source,
 )
-glue_context.get_logger().info(f"{args['dataset']} ingested: {result}")
+glue_context.get_logger().info(f"{options.dataset} ingested: {result.summary()}")
 job.commit()

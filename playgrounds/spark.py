@@ -1,4 +1,4 @@
-"""The one place that creates SparkSessions (and finds a Java for them)."""
+"""The one place that creates SparkSessions (and finds a Java for them); Spark SQL names."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pyspark.sql import SparkSession
 
@@ -113,3 +114,16 @@ def spark_session(
             )
         )
     return builder.getOrCreate()
+
+
+def quote_identifier(name: str) -> str:
+    """A name as a Spark SQL identifier: back-quoted, with back-quotes inside doubled."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def hadoop_configuration(spark: SparkSession) -> Any:
+    """The session's Hadoop ``Configuration`` (a JVM object), for file system settings."""
+    java_context = spark.sparkContext._jsc
+    if java_context is None:
+        raise PlaygroundsError("the Spark session is stopped: start a new one")
+    return java_context.hadoopConfiguration()

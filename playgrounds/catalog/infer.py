@@ -4,8 +4,8 @@ Pure Python (csv, json, pyarrow): a crawl samples files without starting a
 Spark job per file, and the same inference serves the local metastore and the
 Glue Data Catalog. Types are Hive type names (``bigint``, ``double``,
 ``string``, ``struct<a:bigint>``...), the vocabulary both catalogs store.
-Every problem with a file is a :class:`SkippedFile` reason, never an exception
-that stops the crawl.
+Every problem with a file is an :class:`UnreadableFileError` whose message is
+the reason; the crawl reports it as a skip and goes on.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ FORMATS = ("csv", "parquet", "json")
 
 
 @dataclass(frozen=True)
-class Column:
-    """One column: lower-case name (as Glue stores it) and Hive type."""
+class CatalogColumn:
+    """One column as a catalog stores it: lower-case name (as Glue stores it) and Hive type."""
 
     name: str
     type: str
@@ -49,7 +49,7 @@ class FileSchema:
     """What the crawler learned from one file."""
 
     format: str
-    columns: list[Column]
+    columns: list[CatalogColumn]
     header: bool = False
     delimiter: str = ","
     json_array: bool = False
@@ -103,12 +103,17 @@ def detect_format(path: Path) -> str:
 # ---------------------------------------------------------------- value typing
 
 
+def is_integer_value(value: str) -> bool:
+    """True for text that spells a whole number (``2019``, ``07``, ``-1``)."""
+    return bool(_INT.match(value))
+
+
 def _value_type(text: str) -> str | None:
     """Hive type of one CSV field; None for an empty field (no evidence)."""
     value = text.strip()
     if not value:
         return None
-    if _INT.match(value):
+    if is_integer_value(value):
         # Glue uses bigint for every integer; beyond 64 bits it is not a number to Hive.
         return "bigint" if abs(int(value)) < 2**63 else "string"
     if _FLOAT.match(value):
@@ -179,12 +184,12 @@ def _has_header(first: list[str], rows: list[list[str]]) -> bool:
     return True
 
 
-def _csv_columns(names: list[str], rows: list[list[str]]) -> list[Column]:
+def _csv_columns(names: list[str], rows: list[list[str]]) -> list[CatalogColumn]:
     types: list[str | None] = [None] * len(names)
     for row in rows:
         for index, cell in enumerate(row[: len(names)]):
             types[index] = merge_types(types[index], _value_type(cell))
-    return [Column(name, kind or "string") for name, kind in zip(names, types, strict=True)]
+    return [CatalogColumn(name, kind or "string") for name, kind in zip(names, types, strict=True)]
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -382,7 +387,7 @@ def infer_json(path: Path) -> FileSchema:
     fields = _json_fields(records)
     names = _unique(list(fields))
     source = dict(zip(names, fields, strict=True))
-    columns = [Column(name, fields[source[name]]) for name in names]
+    columns = [CatalogColumn(name, fields[source[name]]) for name in names]
     return FileSchema(
         "json", columns, json_array=is_array, compressed=_is_gzip(path), source_names=source
     )
@@ -452,7 +457,9 @@ def infer_parquet(path: Path) -> FileSchema:
     except (OSError, pa.ArrowException) as bad:
         raise UnreadableFileError(f"{path} has an unreadable Parquet footer ({bad})") from None
     names = _unique(list(schema.names))
-    columns = [Column(name, arrow_to_hive(schema.field(i).type)) for i, name in enumerate(names)]
+    columns = [
+        CatalogColumn(name, arrow_to_hive(schema.field(i).type)) for i, name in enumerate(names)
+    ]
     return FileSchema("parquet", columns, source_names=dict(zip(names, schema.names, strict=True)))
 
 

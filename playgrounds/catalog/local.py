@@ -13,26 +13,18 @@ from pathlib import Path
 
 from pyspark.sql import SparkSession
 
-from playgrounds.catalog.crawler import ExistingTable, Partition, TablePlan
-from playgrounds.catalog.infer import Column
+from playgrounds.catalog.infer import CatalogColumn
+from playgrounds.catalog.model import ExistingTable, Partition, TablePlan
 from playgrounds.catalog.names import metastore_name
+from playgrounds.spark import quote_identifier
 
 # Partitions per ALTER TABLE statement: one statement is one metastore round trip.
 PARTITION_BATCH = 100
 
 
-def quote_identifier(name: str) -> str:
-    """A Spark SQL identifier in backticks."""
-    return "`" + name.replace("`", "``") + "`"
-
-
 def quote_string(text: str) -> str:
     """A Spark SQL string literal."""
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _type_ddl(kind: str) -> str:
-    return kind
 
 
 def location(folder: Path) -> str:
@@ -69,8 +61,8 @@ class LocalCatalog:
         if not self.spark.catalog.tableExists(f"{db}.{plan.name}"):
             return None
         listed = self.spark.catalog.listColumns(f"{db}.{plan.name}")
-        columns = [Column(c.name.lower(), c.dataType) for c in listed if not c.isPartition]
-        keys = [Column(c.name.lower(), c.dataType) for c in listed if c.isPartition]
+        columns = [CatalogColumn(c.name.lower(), c.dataType) for c in listed if not c.isPartition]
+        keys = [CatalogColumn(c.name.lower(), c.dataType) for c in listed if c.isPartition]
         table = self._table(database, plan)
         props = {row[0]: row[1] for row in self.spark.sql(f"SHOW TBLPROPERTIES {table}").collect()}
         fmt = props.get("classification", "")
@@ -86,7 +78,7 @@ class LocalCatalog:
             return {"multiLine": str(plan.json_array).lower()}
         return {}
 
-    def _column_name(self, plan: TablePlan, column: Column) -> str:
+    def _column_name(self, plan: TablePlan, column: CatalogColumn) -> str:
         # Spark's JSON reader matches keys by exact name; Parquet and CSV do not care.
         if plan.format == "json":
             return plan.source_names.get(column.name, column.name)
@@ -94,8 +86,9 @@ class LocalCatalog:
 
     def create(self, database: str, plan: TablePlan) -> None:
         """CREATE TABLE ... USING <format> [PARTITIONED BY] LOCATION <folder>."""
+        # The inferred Hive type names (bigint, struct<a:bigint>) are Spark DDL as written.
         columns = [
-            f"{quote_identifier(self._column_name(plan, c))} {_type_ddl(c.type)}"
+            f"{quote_identifier(self._column_name(plan, c))} {c.type}"
             for c in [*plan.columns, *plan.partition_keys]
         ]
         options = ", ".join(
@@ -125,10 +118,10 @@ class LocalCatalog:
         """DROP TABLE: the table is external, so its files stay."""
         self.spark.sql(f"DROP TABLE IF EXISTS {self._table(database, plan)}")
 
-    def add_columns(self, database: str, plan: TablePlan, columns: list[Column]) -> None:
+    def add_columns(self, database: str, plan: TablePlan, columns: list[CatalogColumn]) -> None:
         """ALTER TABLE ... ADD COLUMNS."""
         listed = ", ".join(
-            f"{quote_identifier(self._column_name(plan, c))} {_type_ddl(c.type)}" for c in columns
+            f"{quote_identifier(self._column_name(plan, c))} {c.type}" for c in columns
         )
         self.spark.sql(f"ALTER TABLE {self._table(database, plan)} ADD COLUMNS ({listed})")
 

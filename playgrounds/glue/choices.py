@@ -1,20 +1,24 @@
-"""Choice types for JSON sources: a field whose values mix numbers and strings.
+"""Choice types: found in JSON sources, settled by ``resolveChoice``.
 
-Spark types such a field as string (``5`` and ``"n/a"`` both become text);
-Glue keeps a *choice* until ``resolveChoice`` settles it. The shim finds these
-fields by re-reading the files with the field typed as a number (Spark's JSON
-reader gives null for a quoted value there): a string field with some, but
-not all, values readable as numbers is a choice. The frame is then rebuilt
-from the JSON text, so each record keeps its number or its string in a
-struct ``{long|double|boolean, string}`` marked as a choice.
+A JSON field whose values mix numbers and strings: Spark types it as string
+(``5`` and ``"n/a"`` both become text); Glue keeps a *choice* until
+``resolveChoice`` settles it. The shim finds these fields by re-reading the
+files with the field typed as a number (Spark's JSON reader gives null for a
+quoted value there): a string field with some, but not all, values readable
+as numbers is a choice. The frame is then rebuilt from the JSON text, so each
+record keeps its number or its string in a struct ``{long|double|boolean,
+string}`` marked as a choice (:func:`choice_field`, :func:`is_choice`).
 
 Only sources without partition folders are examined (Glue's per-record
 choices across partitions are not modelled).
+
+:func:`resolve_choice` settles one field with Glue's actions (``cast:``,
+``project:``, ``make_cols``, ``make_struct``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pyspark.sql import Column, DataFrame, SparkSession
@@ -28,16 +32,36 @@ from pyspark.sql.types import (
     StringType,
     StructField,
     StructType,
+    _parse_datatype_string,
 )
 
-from playgrounds.glue.dynamicframe import choice_field
-from playgrounds.glue.paths import quote
+from playgrounds.glue import field_paths
+from playgrounds.glue.casts import spark_type_name
+from playgrounds.glue.errors import UnsupportedGlueFeatureError
+from playgrounds.spark import quote_identifier
+
+CHOICE_KEY = "glue_choice"  # the field metadata key marking a choice struct
 
 CANDIDATES: tuple[tuple[str, DataType], ...] = (
     ("long", LongType()),
     ("double", DoubleType()),
     ("boolean", BooleanType()),
 )
+
+
+def is_choice(field: StructField) -> bool:
+    """True for a field standing for a Glue choice type."""
+    return bool(field.metadata.get(CHOICE_KEY))
+
+
+def choice_field(name: str, members: Iterable[tuple[str, DataType]]) -> StructField:
+    """A choice field: a struct with one field per type name, marked in its metadata."""
+    return StructField(
+        name,
+        StructType([StructField(type_name, dtype, True) for type_name, dtype in members]),
+        True,
+        metadata={CHOICE_KEY: True},
+    )
 
 
 def _is_multiline(format_options: Mapping[str, Any]) -> bool:
@@ -52,7 +76,7 @@ def find_choices(
     strings = [f.name for f in df.schema.fields if isinstance(f.dataType, StringType)]
     if not strings or not files:
         return {}
-    totals = df.select(*[F.count(F.col(quote(c))).alias(c) for c in strings]).first()
+    totals = df.select(*[F.count(F.col(quote_identifier(c))).alias(c) for c in strings]).first()
     assert totals is not None
     found: dict[str, tuple[str, DataType]] = {}
     remaining = [c for c in strings if totals[c] > 0]
@@ -64,7 +88,9 @@ def find_choices(
             .schema(StructType([StructField(c, dtype) for c in remaining]))
             .json(list(files))
         )
-        counts = probe.select(*[F.count(F.col(quote(c))).alias(c) for c in remaining]).first()
+        counts = probe.select(
+            *[F.count(F.col(quote_identifier(c))).alias(c) for c in remaining]
+        ).first()
         assert counts is not None
         for column in list(remaining):
             if 0 < counts[column] < totals[column]:
@@ -117,3 +143,59 @@ def mark_json_choices(
         )
         columns.append(value.alias(field.name, metadata=marked.metadata))
     return rows.select(*columns)
+
+
+def resolve_choice(df: DataFrame, path: str, action: str) -> DataFrame:
+    """``df`` with the field at ``path`` settled by ``action``.
+
+    On a field that is not a choice, ``cast:`` and ``project:`` cast it and
+    ``make_cols`` / ``make_struct`` leave it alone, as on Glue.
+    """
+    spelled, dtype = field_paths.spelled_path_and_type(df.schema, path)
+    field = field_paths.field_at(df.schema, spelled)
+    choice = is_choice(field) and isinstance(dtype, StructType)
+    members = dtype.fields if isinstance(dtype, StructType) else []
+    kind, _, argument = action.partition(":")
+    change: Callable[[str, Column], list[Column]]
+    if kind in ("cast", "project") and argument:
+        spark_type = spark_type_name(argument, path)
+
+        def change(name: str, column: Column) -> list[Column]:
+            if not choice:
+                return [column.cast(spark_type).alias(name)]
+            if kind == "cast":
+                # Each member cast to the target; the first that casts to a value wins.
+                casts = [column.getField(m.name).cast(spark_type) for m in members]
+                return [F.coalesce(*casts).alias(name)]
+            wanted = _parse_datatype_string(spark_type)
+            same = [column.getField(m.name) for m in members if m.dataType == wanted]
+            return [(same[0] if same else F.lit(None).cast(spark_type)).alias(name)]
+
+    elif kind == "make_struct" and not argument:
+
+        def change(name: str, column: Column) -> list[Column]:
+            return [column.alias(name)]
+
+    elif kind == "make_cols" and not argument:
+
+        def change(name: str, column: Column) -> list[Column]:
+            if not choice:
+                return [column.alias(name)]
+            return [column.getField(m.name).alias(f"{name}_{m.name}") for m in members]
+
+    else:
+        raise UnsupportedGlueFeatureError(
+            f"resolveChoice action {action!r}", "use cast:, project:, make_cols or make_struct"
+        )
+    resolved = df.select(*field_paths.rebuild(df.schema, spelled, change))
+    if kind == "make_struct" and choice:
+        # The struct stays; it is no longer a choice.
+        resolved = _unmark(resolved, spelled)
+    return resolved
+
+
+def _unmark(df: DataFrame, spelled: list[str]) -> DataFrame:
+    if len(spelled) != 1:
+        return df
+    name = spelled[0]
+    return df.withMetadata(name, {})

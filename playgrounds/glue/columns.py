@@ -17,7 +17,7 @@ from playgrounds.glue.jvm import string_seq
 
 
 @dataclass(frozen=True)
-class Column:
+class DdlColumn:
     """One top-level column: its name and the DDL after the name (type, NOT NULL)."""
 
     name: str
@@ -63,7 +63,7 @@ def _split_top_level(ddl: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
-def parse_columns(ddl: str) -> list[Column]:
+def parse_columns(ddl: str) -> list[DdlColumn]:
     """The top-level columns of a ``StructType.toDDL()`` string, in order."""
     columns = []
     for part in _split_top_level(ddl):
@@ -72,11 +72,11 @@ def parse_columns(ddl: str) -> list[Column]:
             name, definition = part[1:end].replace("``", "`"), part[end + 1 :]
         else:
             name, _, definition = part.partition(" ")
-        columns.append(Column(name, definition.strip()))
+        columns.append(DdlColumn(name, definition.strip()))
     return columns
 
 
-def columns_of(df: DataFrame) -> list[Column] | None:
+def columns_of(df: DataFrame) -> list[DdlColumn] | None:
     """``df``'s top-level columns in one cheap JVM call; None when the DDL is not plain.
 
     Column comments and defaults are free text that Spark does not escape

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,11 +13,14 @@ from pyspark import SparkContext
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.context import SQLContext
 
-from playgrounds.glue import bookmarks, catalog
+from playgrounds.glue import bookmarks, tables
 from playgrounds.glue import io as glue_io
+from playgrounds.glue.choices import mark_json_choices
 from playgrounds.glue.columns import lower_case_names
 from playgrounds.glue.dynamicframe import DynamicFrame
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError, reject_unsupported
+from playgrounds.glue.readers import DataFrameReader, DynamicFrameReader
+from playgrounds.glue.writers import DataFrameWriter, DynamicFrameWriter
 
 # GlueContext methods of the real library the shim does not implement.
 UNSUPPORTED_METHODS = frozenset(
@@ -109,8 +113,6 @@ class GlueContext(SQLContext):
 
     def currentTimeMillis(self) -> int:
         """Milliseconds since the epoch."""
-        import time
-
         return int(time.time() * 1000)
 
     # -- sources -----------------------------------------------------------------------------
@@ -190,7 +192,7 @@ class GlueContext(SQLContext):
         )
         where = f"table {database}.{table_name}"
         spark = self.spark_session
-        mapped = catalog.find_mapped(database, table_name)
+        mapped = tables.find_mapped(database, table_name)
         if mapped is not None:
             return glue_io.read_files(
                 spark,
@@ -202,7 +204,7 @@ class GlueContext(SQLContext):
                 where=where,
                 lower_case=True,
             )
-        table = catalog.find_metastore_table(spark, database, table_name)
+        table = tables.find_metastore_table(spark, database, table_name)
         state = bookmarks.active()
         if state is not None and transformation_ctx and state.option != bookmarks.DISABLE:
             if table.provider not in ("parquet", "orc", "json"):
@@ -304,8 +306,6 @@ class GlueContext(SQLContext):
             where=f"paths {paths}",
         )
         if (format or "").lower() == "json":
-            from playgrounds.glue.choices import mark_json_choices
-
             df = mark_json_choices(self.spark_session, df, paths, dict(format_options or {}))
         return df
 
@@ -387,7 +387,7 @@ class GlueContext(SQLContext):
         )
         where = f"write_dynamic_frame.from_catalog({database}.{table_name})"
         spark = self.spark_session
-        mapped = catalog.find_mapped(database, table_name)
+        mapped = tables.find_mapped(database, table_name)
         if mapped is not None:
             glue_io.write_files(
                 spark,
@@ -398,7 +398,7 @@ class GlueContext(SQLContext):
                 where,
             )
             return
-        table = catalog.find_metastore_table(spark, database, table_name)
+        table = tables.find_metastore_table(spark, database, table_name)
         keys = list(extra.get("partitionKeys") or table.partition_columns)
         glue_io.write_files(
             spark, df, {"path": table.location, "partitionKeys": keys}, table.provider, {}, where
@@ -414,196 +414,3 @@ class GlueContext(SQLContext):
         given = dict(options or {})
         reject_unsupported("purge_s3_path options", given, {"retentionPeriod"})
         glue_io.purge(s3_path, float(given.get("retentionPeriod", 168)))
-
-
-class DynamicFrameReader:
-    """``glueContext.create_dynamic_frame``."""
-
-    def __init__(self, glue_context: GlueContext) -> None:
-        self._glue_context = glue_context
-
-    def from_catalog(
-        self,
-        database: str | None = None,
-        table_name: str | None = None,
-        redshift_tmp_dir: str = "",
-        transformation_ctx: str = "",
-        push_down_predicate: str = "",
-        additional_options: Mapping[str, Any] | None = None,
-        catalog_id: str | None = None,
-        **kwargs: Any,
-    ) -> DynamicFrame:
-        """See :meth:`GlueContext.create_dynamic_frame_from_catalog`."""
-        return self._glue_context.create_dynamic_frame_from_catalog(
-            database,
-            table_name,
-            redshift_tmp_dir,
-            transformation_ctx,
-            push_down_predicate,
-            additional_options,
-            catalog_id,
-            **kwargs,
-        )
-
-    def from_options(
-        self,
-        connection_type: str,
-        connection_options: Mapping[str, Any] | None = None,
-        format: str | None = None,
-        format_options: Mapping[str, Any] | None = None,
-        transformation_ctx: str = "",
-        push_down_predicate: str = "",
-        **kwargs: Any,
-    ) -> DynamicFrame:
-        """See :meth:`GlueContext.create_dynamic_frame_from_options`."""
-        return self._glue_context.create_dynamic_frame_from_options(
-            connection_type,
-            connection_options,
-            format,
-            format_options,
-            transformation_ctx,
-            push_down_predicate,
-            **kwargs,
-        )
-
-    def from_rdd(
-        self, data: Any, name: str, schema: Any = None, sampleRatio: Any = None
-    ) -> DynamicFrame:
-        """Not supported: raises naming it."""
-        raise UnsupportedGlueFeatureError("create_dynamic_frame.from_rdd")
-
-
-class DynamicFrameWriter:
-    """``glueContext.write_dynamic_frame``."""
-
-    def __init__(self, glue_context: GlueContext) -> None:
-        self._glue_context = glue_context
-
-    def from_options(
-        self,
-        frame: DynamicFrame,
-        connection_type: str,
-        connection_options: Mapping[str, Any] | None = None,
-        format: str | None = None,
-        format_options: Mapping[str, Any] | None = None,
-        transformation_ctx: str = "",
-    ) -> DynamicFrame:
-        """See :meth:`GlueContext.write_dynamic_frame_from_options`."""
-        return self._glue_context.write_dynamic_frame_from_options(
-            frame, connection_type, connection_options, format, format_options, transformation_ctx
-        )
-
-    def from_catalog(
-        self,
-        frame: DynamicFrame,
-        database: str | None = None,
-        table_name: str | None = None,
-        redshift_tmp_dir: str = "",
-        transformation_ctx: str = "",
-        additional_options: Mapping[str, Any] | None = None,
-        catalog_id: str | None = None,
-        **kwargs: Any,
-    ) -> DynamicFrame:
-        """See :meth:`GlueContext.write_dynamic_frame_from_catalog`."""
-        return self._glue_context.write_dynamic_frame_from_catalog(
-            frame,
-            database,
-            table_name,
-            redshift_tmp_dir,
-            transformation_ctx,
-            additional_options,
-            catalog_id,
-            **kwargs,
-        )
-
-    def from_jdbc_conf(
-        self,
-        frame: DynamicFrame,
-        catalog_connection: str,
-        connection_options: Mapping[str, Any] | None = None,
-        redshift_tmp_dir: str = "",
-        transformation_ctx: str = "",
-    ) -> DynamicFrame:
-        """Not supported: raises naming it."""
-        raise UnsupportedGlueFeatureError("write_dynamic_frame.from_jdbc_conf")
-
-
-class DataFrameReader:
-    """``glueContext.create_data_frame``."""
-
-    def __init__(self, glue_context: GlueContext) -> None:
-        self._glue_context = glue_context
-
-    def from_catalog(
-        self,
-        database: str | None = None,
-        table_name: str | None = None,
-        redshift_tmp_dir: str = "",
-        transformation_ctx: str = "",
-        push_down_predicate: str = "",
-        additional_options: Mapping[str, Any] | None = None,
-        catalog_id: str | None = None,
-        **kwargs: Any,
-    ) -> DataFrame:
-        """See :meth:`GlueContext.create_data_frame_from_catalog`."""
-        return self._glue_context.create_data_frame_from_catalog(
-            database,
-            table_name,
-            redshift_tmp_dir,
-            transformation_ctx,
-            push_down_predicate,
-            additional_options,
-            catalog_id,
-            **kwargs,
-        )
-
-    def from_options(
-        self,
-        connection_type: str,
-        connection_options: Mapping[str, Any] | None = None,
-        format: str | None = None,
-        format_options: Mapping[str, Any] | None = None,
-        transformation_ctx: str = "",
-        push_down_predicate: str = "",
-        **kwargs: Any,
-    ) -> DataFrame:
-        """See :meth:`GlueContext.create_data_frame_from_options`."""
-        return self._glue_context.create_data_frame_from_options(
-            connection_type,
-            connection_options,
-            format,
-            format_options,
-            transformation_ctx,
-            push_down_predicate,
-            **kwargs,
-        )
-
-
-class DataFrameWriter:
-    """``glueContext.write_data_frame``."""
-
-    def __init__(self, glue_context: GlueContext) -> None:
-        self._glue_context = glue_context
-
-    def from_catalog(
-        self,
-        frame: DataFrame,
-        database: str | None = None,
-        table_name: str | None = None,
-        redshift_tmp_dir: str = "",
-        transformation_ctx: str = "",
-        additional_options: Mapping[str, Any] | None = None,
-        catalog_id: str | None = None,
-        **kwargs: Any,
-    ) -> DataFrame:
-        """See :meth:`GlueContext.write_data_frame_from_catalog`."""
-        return self._glue_context.write_data_frame_from_catalog(
-            frame,
-            database,
-            table_name,
-            redshift_tmp_dir,
-            transformation_ctx,
-            additional_options,
-            catalog_id,
-            **kwargs,
-        )

@@ -12,7 +12,7 @@ user ``hadoop``, workspace ``/home/hadoop/workspace``, ``spark-submit``):
   the real awsglue reads ``from_catalog`` tables from the AWS Glue Data Catalog,
   so the prep job needs credentials; jobs given ``file://`` paths only do not.
 
-Usage: ``python -m playgrounds.glue.docker JOB [--print] [--no-aws] [-- JOB ARGS...]``.
+Usage: ``playgrounds glue-run [--print] [--no-aws] JOB [JOB ARGS...]``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,31 +87,18 @@ def docker_command(
     return command
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Build the library zip and run (or with ``--print`` only show) the docker command."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    job_args: list[str] = []
-    if "--" in args:
-        split = args.index("--")
-        args, job_args = args[:split], args[split + 1 :]
-    only_print = "--print" in args
-    aws = "--no-aws" not in args
-    names = [a for a in args if not a.startswith("--")]
-    if len(names) != 1:
-        print("usage: python -m playgrounds.glue.docker JOB [--print] [--no-aws] [-- ARGS]")
-        return 2
+def run_in_docker(
+    job: str, job_args: Sequence[str] = (), *, lake: Path = Path("lake"), aws: bool = True
+) -> int:
+    """Build the library zip and run the docker command; its exit status.
+
+    Without a Docker client the command is printed with one sentence, status 1.
+    """
     dist = REPO_ROOT / "build" / "glue"
-    command = docker_command(names[0], job_args, dist=dist, aws=aws)
-    shown = " ".join(command)
-    if only_print:
-        print(shown)
-        return 0
+    command = docker_command(job, job_args, lake=lake, dist=dist, aws=aws)
     build_library_zip(REPO_ROOT / "playgrounds", dist / LIBRARY_ZIP)
     if shutil.which("docker") is None:
-        print(f"error: docker is not installed here; the command would be:\n{shown}")
-        return 1
+        raise GlueShimError(
+            f"docker is not installed here; the command would be: {' '.join(command)}"
+        )
     return subprocess.call(command)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

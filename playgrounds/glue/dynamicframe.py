@@ -11,32 +11,24 @@ raises and count it as an error, as Glue does: see ``errorsCount`` and
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
-from pyspark.sql.types import (
-    ArrayType,
-    BooleanType,
-    DataType,
-    StringType,
-    StructField,
-    StructType,
-    _infer_type,
-    _merge_type,
-)
+from pyspark.sql.types import StructType, _merge_type
 
-from playgrounds.glue import paths as fp
-from playgrounds.glue import records
-from playgrounds.glue.columns import columns_of
+from playgrounds.glue import field_paths, records, reshape
+from playgrounds.glue.casts import spark_type_name
+from playgrounds.glue.choices import is_choice, resolve_choice
+from playgrounds.glue.collection import DynamicFrameCollection
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError
+from playgrounds.glue.relationalize import flat_tables
+from playgrounds.spark import quote_identifier
 
 if TYPE_CHECKING:
+    # For annotations only: context.py imports this module to build frames.
     from playgrounds.glue.context import GlueContext
-
-CHOICE_KEY = "glue_choice"
 
 # Methods of the real DynamicFrame the shim does not implement: calling one
 # raises an error naming it instead of an AttributeError deep in a job.
@@ -49,11 +41,6 @@ UNSUPPORTED_METHODS = frozenset(
         "with_frame_schema",
     }
 )
-
-
-def is_choice(field: StructField) -> bool:
-    """True for a field standing for a Glue choice type."""
-    return bool(field.metadata.get(CHOICE_KEY))
 
 
 def _as_list(value: str | Sequence[str]) -> list[str]:
@@ -181,19 +168,8 @@ class DynamicFrame:
         totalThreshold: int = 0,
     ) -> DynamicFrame:
         """Keep only ``paths`` (dotted paths keep a struct with just those fields)."""
-        tree: dict[str, Any] = {}
-        schema = self._df.schema
-        for path in _as_list(paths):
-            spelled, _ = paths_mod_field(schema, path)
-            node = tree
-            for part in spelled[:-1]:
-                existing = node.get(part)
-                if existing is None and part in node:
-                    break  # the whole parent is already selected
-                node = node.setdefault(part, {})
-            else:
-                node[spelled[-1]] = None
-        return self._derive(self._df.select(*_project(schema, None, tree)))
+        kept = field_paths.keep_paths(self._df.schema, _as_list(paths))
+        return self._derive(self._df.select(*kept))
 
     def drop_fields(
         self,
@@ -206,8 +182,8 @@ class DynamicFrame:
         """Drop ``paths`` (dotted paths drop a field inside a struct)."""
         df = self._df
         for path in _as_list(paths):
-            spelled, _ = paths_mod_field(df.schema, path)
-            df = df.select(*fp.rebuild(df.schema, spelled, lambda name, column: []))
+            spelled, _ = field_paths.spelled_path_and_type(df.schema, path)
+            df = df.select(*field_paths.rebuild(df.schema, spelled, lambda name, column: []))
         return self._derive(df)
 
     def rename_field(
@@ -220,14 +196,14 @@ class DynamicFrame:
         totalThreshold: int = 0,
     ) -> DynamicFrame:
         """Rename ``oldName`` to the last part of ``newName`` (in place inside a struct)."""
-        spelled, _ = paths_mod_field(self._df.schema, oldName)
-        new_parts = fp.split_path(newName)
+        spelled, _ = field_paths.spelled_path_and_type(self._df.schema, oldName)
+        new_parts = field_paths.split_path(newName)
         if len(new_parts) != len(spelled) or new_parts[:-1] != spelled[:-1]:
             raise UnsupportedGlueFeatureError(
                 f"rename_field from {oldName!r} to {newName!r}",
                 "the shim renames within the same struct only",
             )
-        renamed = fp.rebuild(
+        renamed = field_paths.rebuild(
             self._df.schema, spelled, lambda name, column: [column.alias(new_parts[-1])]
         )
         return self._derive(self._df.select(*renamed))
@@ -278,18 +254,18 @@ class DynamicFrame:
                     f"mapping {tuple(mapping)!r} must be (source, source_type, target, target_type)"
                 )
             try:
-                spelled, _ = fp.field_type(schema, fp.split_path(source), source, case_sensitive)
+                spelled, _ = field_paths.spelled_path_and_type(schema, source, case_sensitive)
             except GlueShimError as missing:
                 raise GlueShimError(
                     f"apply_mapping: source column {source!r} does not exist"
                 ) from missing
-            cast = fp.column_at(spelled).cast(_spark_type(target_type, source))
+            cast = field_paths.column_at(spelled).cast(spark_type_name(target_type, source))
             node = tree
-            target_parts = fp.split_path(target)
+            target_parts = field_paths.split_path(target)
             for part in target_parts[:-1]:
                 node = node.setdefault(part, {})
             node[target_parts[-1]] = cast
-        return self._derive(self._df.select(*_build(tree)))
+        return self._derive(self._df.select(*field_paths.nested_columns(tree)))
 
     def applyMapping(self, *args: Any, **kwargs: Any) -> DynamicFrame:
         """Alias of :meth:`apply_mapping`."""
@@ -306,7 +282,7 @@ class DynamicFrame:
         totalThreshold: int = 0,
     ) -> DynamicFrame:
         """Keep records where ``f(record)`` is true; a record whose ``f`` raises is an error."""
-        kept = _filtered(self._df, f)
+        kept = records.filter_records(self._df, f)
         source = self._df
 
         def errors() -> DataFrame:
@@ -348,7 +324,7 @@ class DynamicFrame:
 
         tagged = self._df.rdd.map(apply)
         results = tagged.filter(lambda t: t[0]).map(lambda t: t[1])
-        inferred = results.map(_record_schema).fold(StructType(), _merge_type)
+        inferred = results.map(records.record_schema).fold(StructType(), _merge_type)
         schema = inferred if inferred.fields else StructType()
         rows = results.map(lambda d: records.to_spark_value(d, schema))
         mapped = (
@@ -396,11 +372,11 @@ class DynamicFrame:
             raise UnsupportedGlueFeatureError("resolveChoice match_catalog / database / table_name")
         df = self._df
         if choice:
-            targets = [(fp.quote(f.name), choice) for f in df.schema.fields if is_choice(f)]
+            targets = [(quote_identifier(f.name), choice) for f in df.schema.fields if is_choice(f)]
         else:
             targets = list(specs or [])
         for path, action in targets:
-            df = _resolve(df, path, action)
+            df = resolve_choice(df, path, action)
         return self._derive(df)
 
     # -- combining ---------------------------------------------------------------------------
@@ -424,10 +400,10 @@ class DynamicFrame:
         left, right = self._df.alias("__left"), frame2._df.alias("__right")
         condition: Column | None = None
         for key1, key2 in zip(keys1, keys2, strict=True):
-            spelled1, _ = paths_mod_field(self._df.schema, key1)
-            spelled2, _ = paths_mod_field(frame2._df.schema, key2)
-            term = F.col("__left." + ".".join(map(fp.quote, spelled1))) == F.col(
-                "__right." + ".".join(map(fp.quote, spelled2))
+            spelled1, _ = field_paths.spelled_path_and_type(self._df.schema, key1)
+            spelled2, _ = field_paths.spelled_path_and_type(frame2._df.schema, key2)
+            term = F.col("__left." + ".".join(map(quote_identifier, spelled1))) == F.col(
+                "__right." + ".".join(map(quote_identifier, spelled2))
             )
             condition = term if condition is None else condition & term
         shared = set(self._df.columns) & set(frame2._df.columns)
@@ -437,8 +413,10 @@ class DynamicFrame:
             raise GlueShimError(
                 f"join: both frames have field(s) {', '.join(clashes)}; rename one side first"
             )
-        columns = [F.col("__left." + fp.quote(c)) for c in self._df.columns] + [
-            F.col("__right." + fp.quote(c)) for c in frame2._df.columns if c not in same_keys
+        columns = [F.col("__left." + quote_identifier(c)) for c in self._df.columns] + [
+            F.col("__right." + quote_identifier(c))
+            for c in frame2._df.columns
+            if c not in same_keys
         ]
         joined = left.join(right, condition, "inner").select(*columns)
         frame = self._derive(joined)
@@ -477,9 +455,8 @@ class DynamicFrame:
         """
         if options:
             raise UnsupportedGlueFeatureError("relationalize options", f"got {dict(options)!r}")
-        from playgrounds.glue.relationalize import relationalize
-
-        tables = relationalize(self.glue_ctx, self._df, root_table_name, staging_path)
+        spark = self.glue_ctx.spark_session
+        tables = flat_tables(spark, self._df, root_table_name, staging_path)
         return DynamicFrameCollection(
             {name: self._derive(df, name=name) for name, df in tables.items()}, self.glue_ctx
         )
@@ -492,10 +469,8 @@ class DynamicFrame:
         totalThreshold: int = 0,
     ) -> DynamicFrame:
         """Struct fields become top-level fields named by their path (``a.b``); arrays stay."""
-        from playgrounds.glue.reshape import unnest
-
         choices = [f.name for f in self._df.schema.fields if is_choice(f)]
-        return self._derive(unnest(self._df, keep_whole=choices))
+        return self._derive(reshape.unnest(self._df, keep_whole=choices))
 
     def unbox(
         self,
@@ -513,9 +488,7 @@ class DynamicFrame:
         if options:
             key = next(iter(options))
             raise UnsupportedGlueFeatureError(f"unbox option {key}={options[key]!r}")
-        from playgrounds.glue.reshape import unbox_json
-
-        return self._derive(unbox_json(self._df, path))
+        return self._derive(reshape.unbox_json(self._df, path))
 
     def split_rows(
         self,
@@ -532,9 +505,7 @@ class DynamicFrame:
         ``{"age": {">": 10, "<": 20}}`` splits off ages strictly between 10 and 20; a
         record whose field is null stays in ``name2``.
         """
-        from playgrounds.glue.reshape import split_condition
-
-        condition = split_condition(self._df, comparison_dict)
+        condition = reshape.split_condition(self._df, comparison_dict)
         return DynamicFrameCollection(
             {
                 name1: self._derive(self._df.where(condition), name=name1),
@@ -559,9 +530,7 @@ class DynamicFrame:
         """
         if options:
             raise UnsupportedGlueFeatureError("mergeDynamicFrame options", f"got {dict(options)!r}")
-        from playgrounds.glue.reshape import merge
-
-        merged = merge(self._df, stage_dynamic_frame._df, _as_list(primary_keys))
+        merged = reshape.merge(self._df, stage_dynamic_frame._df, _as_list(primary_keys))
         frame = self._derive(merged)
         frame._upstream = (self, stage_dynamic_frame)
         return frame
@@ -577,9 +546,7 @@ class DynamicFrame:
     ) -> DynamicFrame:
         """Write a sample of the records as JSON under ``path`` (``topk``, ``prob``); the
         records pass through unchanged. The shim writes at once, Glue when the job runs."""
-        from playgrounds.glue.reshape import spigot
-
-        spigot(self._df, path, dict(options or {}))
+        reshape.spigot(self._df, path, dict(options or {}))
         return self._derive(self._df)
 
     def write(
@@ -620,226 +587,3 @@ class DynamicFrame:
         """Reduce to ``num_partitions`` partitions (with a shuffle when ``shuffle``)."""
         df = self._df.repartition(num_partitions) if shuffle else self._df.coalesce(num_partitions)
         return self._derive(df)
-
-
-FULL_RECORDS_ENV = "PLAYGROUNDS_GLUE_FULL_RECORDS"
-
-
-def _filtered(df: DataFrame, f: Callable[[Any], Any]) -> DataFrame:
-    """``df`` where ``f(record)`` is true.
-
-    When ``f``'s code names some of the frame's fields, only those columns go
-    to Python (a UDF in ``where``), so Spark prunes the others from the scan
-    (prep job: 1.73x of bare PySpark with whole records, 1.31x this way). A
-    function that is exactly ``record[field] == "text"`` becomes a Spark
-    filter (1.11-1.14x). Otherwise,
-    or with ``$PLAYGROUNDS_GLUE_FULL_RECORDS`` set, whole records go through
-    Arrow batches.
-    """
-    columns = columns_of(df)  # names and types without fetching the whole schema
-    if columns is None:
-        fields = df.schema.names
-        strings = [x.name for x in df.schema.fields if isinstance(x.dataType, StringType)]
-    else:
-        fields = [column.name for column in columns]
-        strings = [column.name for column in columns if column.type_name == "STRING"]
-    pushed = records.pushable_condition(f, strings, fields)
-    if pushed is not None:
-        # `record[field] == "text"`: the same answer from Spark, no Python worker.
-        return df.where(F.col(fp.quote(pushed[0])) == F.lit(pushed[1]))
-    shipped = [] if os.environ.get(FULL_RECORDS_ENV) else records.field_names_in(f, fields)
-    if not shipped:
-        return df.mapInArrow(records.filter_batches(f), df.schema)  # type: ignore[arg-type]
-    keep = F.udf(records.partial_predicate(f, shipped, fields), BooleanType())
-    return df.where(keep(*[F.col(fp.quote(name)) for name in shipped]))
-
-
-def _record_schema(record: Mapping[str, Any]) -> StructType:
-    # Fields in the record's own order (pyspark's _infer_schema sorts them).
-    return StructType(
-        [StructField(k, _infer_type(v, infer_dict_as_struct=True), True) for k, v in record.items()]
-    )
-
-
-def paths_mod_field(schema: StructType, path: str) -> tuple[list[str], DataType]:
-    """Resolve a Glue path in ``schema``; the error names the missing field."""
-    return fp.field_type(schema, fp.split_path(path), path)
-
-
-def _project(struct: StructType, base: Column | None, tree: Mapping[str, Any]) -> list[Column]:
-    out: list[Column] = []
-    for f in struct.fields:
-        if f.name not in tree:
-            continue
-        column = F.col(fp.quote(f.name)) if base is None else base.getField(f.name)
-        sub = tree[f.name]
-        if sub is None:
-            out.append(column.alias(f.name))
-        else:
-            assert isinstance(f.dataType, StructType)
-            inner = _project(f.dataType, column, sub)
-            out.append(
-                F.when(column.isNull(), F.lit(None)).otherwise(F.struct(*inner)).alias(f.name)
-            )
-    return out
-
-
-def _build(tree: Mapping[str, Any]) -> list[Column]:
-    out: list[Column] = []
-    for name, node in tree.items():
-        if isinstance(node, dict):
-            out.append(F.struct(*_build(node)).alias(name))
-        else:
-            out.append(node.alias(name))
-    return out
-
-
-_GLUE_TYPE_NAMES = {"integer": "int", "long": "bigint"}
-
-
-def _spark_type(glue_type: str, where: str) -> str:
-    from pyspark.sql.types import _parse_datatype_string
-
-    name = _GLUE_TYPE_NAMES.get(glue_type.strip().lower(), glue_type.strip())
-    try:
-        _parse_datatype_string(name)
-    except Exception as bad:
-        raise GlueShimError(
-            f"type {glue_type!r} (for {where!r}) is not a type the shim can cast to"
-        ) from bad
-    return name
-
-
-def _resolve(df: DataFrame, path: str, action: str) -> DataFrame:
-    spelled, dtype = paths_mod_field(df.schema, path)
-    field = _field_at(df.schema, spelled)
-    choice = is_choice(field) and isinstance(dtype, StructType)
-    members = dtype.fields if isinstance(dtype, StructType) else []
-    kind, _, argument = action.partition(":")
-    change: Callable[[str, Column], list[Column]]
-    if kind in ("cast", "project") and argument:
-        spark_type = _spark_type(argument, path)
-
-        def change(name: str, column: Column) -> list[Column]:
-            if not choice:
-                return [column.cast(spark_type).alias(name)]
-            if kind == "cast":
-                # Each member cast to the target; the first that casts to a value wins.
-                casts = [column.getField(m.name).cast(spark_type) for m in members]
-                return [F.coalesce(*casts).alias(name)]
-            wanted = _parse_type(spark_type)
-            same = [column.getField(m.name) for m in members if m.dataType == wanted]
-            return [(same[0] if same else F.lit(None).cast(spark_type)).alias(name)]
-
-    elif kind == "make_struct" and not argument:
-
-        def change(name: str, column: Column) -> list[Column]:
-            return [column.alias(name)]
-
-    elif kind == "make_cols" and not argument:
-
-        def change(name: str, column: Column) -> list[Column]:
-            if not choice:
-                return [column.alias(name)]
-            return [column.getField(m.name).alias(f"{name}_{m.name}") for m in members]
-
-    else:
-        raise UnsupportedGlueFeatureError(
-            f"resolveChoice action {action!r}", "use cast:, project:, make_cols or make_struct"
-        )
-    resolved = df.select(*fp.rebuild(df.schema, spelled, change))
-    if kind == "make_struct" and choice:
-        # The struct stays; it is no longer a choice.
-        resolved = _unmark(resolved, spelled)
-    return resolved
-
-
-def _parse_type(spark_type: str) -> DataType:
-    from pyspark.sql.types import _parse_datatype_string
-
-    return _parse_datatype_string(spark_type)
-
-
-def _field_at(schema: StructType, spelled: list[str]) -> StructField:
-    struct: DataType = schema
-    found: StructField | None = None
-    for part in spelled:
-        assert isinstance(struct, StructType)
-        found = struct[part]
-        struct = found.dataType
-    assert found is not None
-    return found
-
-
-def _unmark(df: DataFrame, spelled: list[str]) -> DataFrame:
-    if len(spelled) != 1:
-        return df
-    name = spelled[0]
-    return df.withMetadata(name, {})
-
-
-def choice_field(name: str, members: Iterable[tuple[str, DataType]]) -> StructField:
-    """A choice field: a struct with one field per type name, marked in its metadata."""
-    return StructField(
-        name,
-        StructType([StructField(type_name, dtype, True) for type_name, dtype in members]),
-        True,
-        metadata={CHOICE_KEY: True},
-    )
-
-
-def array_element(dtype: DataType) -> DataType | None:
-    """The element type of an array type, else ``None``."""
-    return dtype.elementType if isinstance(dtype, ArrayType) else None
-
-
-class DynamicFrameCollection:
-    """Named DynamicFrames, as returned by ``relationalize`` and ``split_fields``."""
-
-    def __init__(self, dynamic_frames: Mapping[str, DynamicFrame], glue_ctx: GlueContext) -> None:
-        self._frames = dict(dynamic_frames)
-        self.glue_ctx = glue_ctx
-
-    def __getitem__(self, key: str) -> DynamicFrame:
-        return self._frames[key]
-
-    def __len__(self) -> int:
-        return len(self._frames)
-
-    def keys(self) -> Iterable[str]:
-        """The frame names."""
-        return self._frames.keys()
-
-    def values(self) -> Iterable[DynamicFrame]:
-        """The frames."""
-        return self._frames.values()
-
-    def select(self, key: str, transformation_ctx: str = "") -> DynamicFrame:
-        """The frame named ``key``; an error names a missing key."""
-        if key not in self._frames:
-            raise GlueShimError(
-                f"no frame named {key!r} in the collection (has {', '.join(self._frames)})"
-            )
-        return self._frames[key]
-
-    def map(
-        self, callable: Callable[[DynamicFrame, str], DynamicFrame], transformation_ctx: str = ""
-    ) -> DynamicFrameCollection:
-        """Apply ``callable(frame, transformation_ctx)`` to each frame."""
-        return DynamicFrameCollection(
-            {name: callable(frame, transformation_ctx) for name, frame in self._frames.items()},
-            self.glue_ctx,
-        )
-
-    def flatmap(
-        self, f: Callable[[DynamicFrame, str], Any], transformation_ctx: str = ""
-    ) -> DynamicFrameCollection:
-        """Apply ``f``; a collection result is flattened into this one."""
-        out: dict[str, DynamicFrame] = {}
-        for name, frame in self._frames.items():
-            result = f(frame, transformation_ctx)
-            if isinstance(result, DynamicFrameCollection):
-                out.update({f"{name}_{k}": v for k, v in result._frames.items()})
-            else:
-                out[name] = result
-        return DynamicFrameCollection(out, self.glue_ctx)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,6 +16,7 @@ from playgrounds.glue import bookmarks
 from playgrounds.glue.columns import lower_case_names
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError, reject_unsupported
 from playgrounds.glue.jvm import string_list
+from playgrounds.lake import layout
 from playgrounds.lake.local_s3 import (
     SCHEMES,
     buckets_in,
@@ -25,6 +25,7 @@ from playgrounds.lake.local_s3 import (
     local_root,
     mount_buckets,
 )
+from playgrounds.spark import hadoop_configuration
 
 READ_FORMATS = {"csv", "json", "parquet", "glueparquet", "orc"}
 WRITE_FORMATS = READ_FORMATS
@@ -60,7 +61,7 @@ def mount(spark: SparkSession, buckets: Iterable[str]) -> None:
     for bucket in new:
         mount_buckets(spark, [bucket], root)
         _mounted.add((bucket, root))
-    conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+    conf = hadoop_configuration(spark)
     for scheme in SCHEMES:
         # Hadoop caches one file system per bucket with the mount table it saw
         # first; without the cache a bucket mounted later (or re-mounted on
@@ -85,21 +86,9 @@ def local_folder(path: str) -> Path:
     return Path(path)
 
 
-def data_files(folder: Path) -> dict[str, int]:
-    """Data files under ``folder`` (recursively) with their modification times in ns.
-
-    Names starting with ``.`` or ``_`` are skipped, as Spark and Glue skip them.
-    """
-    if folder.is_file():
-        return {str(folder.resolve()): folder.stat().st_mtime_ns}
-    found: dict[str, int] = {}
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
-        for name in files:
-            if not name.startswith((".", "_")):
-                full = Path(root) / name
-                found[str(full.resolve())] = full.stat().st_mtime_ns
-    return found
+def data_file_mtimes(folder: Path) -> dict[str, int]:
+    """The data files under ``folder`` (see :func:`layout.data_files`) with their mtimes in ns."""
+    return {str(file.resolve()): file.stat().st_mtime_ns for file in layout.data_files(folder)}
 
 
 def _option_value(value: Any) -> str:
@@ -187,14 +176,7 @@ def partition_names(targets: Sequence[str]) -> list[str]:
     names: list[str] = []
     folder = local_folder(targets[0]) if targets else None
     while folder is not None and folder.is_dir():
-        child = next(
-            (
-                c
-                for c in sorted(folder.iterdir())
-                if c.is_dir() and "=" in c.name and not c.name.startswith((".", "_"))
-            ),
-            None,
-        )
+        child = next(iter(layout.partition_folders(folder)), None)
         if child is None:
             break
         names.append(child.name.split("=", 1)[0])
@@ -283,7 +265,7 @@ def _read_bookmarked(
         check_predicate(everything, predicate, partition_names(targets), where)
     files: dict[str, int] = {}
     for target in targets:
-        files.update(data_files(local_folder(target)))
+        files.update(data_file_mtimes(local_folder(target)))
     if predicate:
         files = _files_matching(
             spark, files, targets, predicate, _partition_schema(everything, targets)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pyspark.sql import SparkSession
+
 from playgrounds.glue import bookmarks, options
+from playgrounds.glue.context import GlueContext
 from playgrounds.glue.errors import GlueShimError
 
 
@@ -43,10 +46,6 @@ class Job:
         return [options.LINEAGE_OPTION]
 
     def __init__(self, glue_context_or_spark_session: Any) -> None:
-        from pyspark.sql import SparkSession
-
-        from playgrounds.glue.context import GlueContext
-
         if isinstance(glue_context_or_spark_session, GlueContext):
             self._glue_context: GlueContext | None = glue_context_or_spark_session
             self._spark_session = glue_context_or_spark_session.spark_session

@@ -11,23 +11,18 @@ child tables always agree.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
 
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, DataType, StructType
 
 from playgrounds.glue import io as glue_io
-from playgrounds.glue.paths import quote
-
-if TYPE_CHECKING:
-    from playgrounds.glue.context import GlueContext
+from playgrounds.spark import quote_identifier
 
 ROW_KEY = "__row_key"
 
 
-def _stage(glue_ctx: GlueContext, df: DataFrame, staging_path: str, level: str) -> DataFrame:
-    spark = glue_ctx.spark_session
+def _stage(spark: SparkSession, df: DataFrame, staging_path: str, level: str) -> DataFrame:
     target = f"{staging_path.rstrip('/')}/relationalize-{uuid.uuid4().hex[:12]}-{level}"
     keyed = df.withColumn(ROW_KEY, F.monotonically_increasing_id() + 1)
     keyed.write.mode("overwrite").parquet(glue_io.spark_path(spark, target))
@@ -50,17 +45,17 @@ def _flatten(
         out.append(column.alias(prefix))
 
 
-def relationalize(
-    glue_ctx: GlueContext, df: DataFrame, root_table_name: str, staging_path: str
+def flat_tables(
+    spark: SparkSession, df: DataFrame, root_table_name: str, staging_path: str
 ) -> dict[str, DataFrame]:
     """The flat tables of ``df``: ``root_table_name`` first, then one per array path."""
     tables: dict[str, DataFrame] = {}
-    _relationalize(glue_ctx, df, root_table_name, "", staging_path, tables, level=0)
+    _relationalize(spark, df, root_table_name, "", staging_path, tables, level=0)
     return tables
 
 
 def _relationalize(
-    glue_ctx: GlueContext,
+    spark: SparkSession,
     df: DataFrame,
     table: str,
     prefix: str,
@@ -68,13 +63,13 @@ def _relationalize(
     tables: dict[str, DataFrame],
     level: int,
 ) -> None:
-    staged = _stage(glue_ctx, df, staging_path, str(level))
+    staged = _stage(spark, df, staging_path, str(level))
     flat: list[Column] = []
     arrays: list[tuple[str, Column]] = []
     for f in staged.schema.fields:
         if f.name == ROW_KEY:
             continue
-        _flatten(f.dataType, F.col(quote(f.name)), f.name, flat, arrays)
+        _flatten(f.dataType, F.col(quote_identifier(f.name)), f.name, flat, arrays)
     key = F.col(ROW_KEY)
     # The parent keeps, in the array's column, the key its child rows carry in ``id``.
     parent_columns = flat + [F.when(column.isNotNull(), key).alias(path) for path, column in arrays]
@@ -84,4 +79,4 @@ def _relationalize(
         exploded = staged.select(
             key.alias("id"), F.posexplode(column).alias("index", f"{path}.val")
         )
-        _relationalize(glue_ctx, exploded, child_name, path, staging_path, tables, level + 1)
+        _relationalize(spark, exploded, child_name, path, staging_path, tables, level + 1)

@@ -14,10 +14,11 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import DataType, StringType, StructField, StructType
 
+from playgrounds.glue import field_paths
 from playgrounds.glue import io as glue_io
-from playgrounds.glue import paths as fp
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError
 from playgrounds.glue.jvm import java_class
+from playgrounds.spark import quote_identifier
 
 # split_rows comparators, as Glue spells them, and the Spark comparison each means.
 COMPARATORS = {
@@ -51,7 +52,7 @@ def unnest(df: DataFrame, keep_whole: Iterable[str] = ()) -> DataFrame:
             columns.append(column.alias(name))
 
     for field in df.schema.fields:
-        column = F.col(fp.quote(field.name))
+        column = F.col(quote_identifier(field.name))
         if field.name in whole:
             columns.append(column)
         else:
@@ -65,10 +66,12 @@ def unbox_json(df: DataFrame, path: str) -> DataFrame:
     The type is inferred from every non-null value by Spark's JSON reader,
     without a Python worker; a value that is not a valid JSON object becomes null.
     """
-    spelled, dtype = fp.field_type(df.schema, fp.split_path(path), path)
+    spelled, dtype = field_paths.spelled_path_and_type(df.schema, path)
     if not isinstance(dtype, StringType):
         raise GlueShimError(f"unbox: field {path!r} holds {dtype.simpleString()}, not a string")
-    texts = df.select(fp.column_at(spelled).alias("value")).where(F.col("value").isNotNull())
+    texts = df.select(field_paths.column_at(spelled).alias("value")).where(
+        F.col("value").isNotNull()
+    )
     spark = df.sparkSession
     # Spark's reader over a Dataset[String]: schema inference stays in the JVM.
     encoder = java_class(spark, "org.apache.spark.sql.Encoders").STRING()
@@ -88,7 +91,7 @@ def unbox_json(df: DataFrame, path: str) -> DataFrame:
         parsed = F.from_json(column, parsing, {"columnNameOfCorruptRecord": CORRUPT})
         return [F.when(parsed.getField(CORRUPT).isNull(), parsed.dropFields(CORRUPT)).alias(name)]
 
-    return df.select(*fp.rebuild(df.schema, spelled, change))
+    return df.select(*field_paths.rebuild(df.schema, spelled, change))
 
 
 def split_condition(df: DataFrame, comparison_dict: Mapping[str, Mapping[str, Any]]) -> Column:
@@ -98,7 +101,7 @@ def split_condition(df: DataFrame, comparison_dict: Mapping[str, Mapping[str, An
     schema = df.schema
     condition: Column | None = None
     for path, comparisons in comparison_dict.items():
-        spelled, _ = fp.field_type(schema, fp.split_path(path), path)
+        spelled, _ = field_paths.spelled_path_and_type(schema, path)
         for comparator, value in comparisons.items():
             compare = COMPARATORS.get(comparator)
             if compare is None:
@@ -106,7 +109,7 @@ def split_condition(df: DataFrame, comparison_dict: Mapping[str, Mapping[str, An
                     f"split_rows: comparator {comparator!r} for {path!r} is not one of "
                     f"{', '.join(COMPARATORS)}"
                 )
-            test = compare(fp.column_at(spelled), F.lit(value))
+            test = compare(field_paths.column_at(spelled), F.lit(value))
             condition = test if condition is None else condition & test
     assert condition is not None
     # A null comparison (a null field) keeps the record on the original side.

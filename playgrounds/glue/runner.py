@@ -33,11 +33,13 @@ from typing import Any
 from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
+from playgrounds.catalog.metastore import catalog_dir
 from playgrounds.errors import PlaygroundsError
-from playgrounds.glue import bookmarks, catalog
+from playgrounds.glue import bookmarks, tables
 from playgrounds.glue import io as glue_io
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError
 from playgrounds.lake.local_s3 import ROOT_ENV, buckets_in
+from playgrounds.spark import spark_session
 
 SHIM_DIR = Path(__file__).resolve().parent  # holds the awsglue/ package
 DEFAULT_LAKE = Path("lake")
@@ -155,7 +157,7 @@ def _environment(run: LocalRun) -> dict[str, str]:
     env = {bookmarks.ROOT_ENV: str((run.lake / "_glue_bookmarks").resolve())}
     env.setdefault(ROOT_ENV, os.environ.get(ROOT_ENV, str((run.lake / "s3").resolve())))
     if run.catalog_map is not None:
-        env[catalog.MAP_ENV] = str(run.catalog_map.resolve())
+        env[tables.MAP_ENV] = str(run.catalog_map.resolve())
     return env
 
 
@@ -175,9 +177,6 @@ def _patched_environ(values: Mapping[str, str]) -> Iterator[None]:
 
 def local_session(run: LocalRun) -> SparkSession:
     """The session a local run uses (local Hive metastore under the lake)."""
-    from playgrounds.catalog.metastore import catalog_dir
-    from playgrounds.spark import spark_session
-
     # Workers must import what the driver does (pyarrow, this library).
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     return spark_session(

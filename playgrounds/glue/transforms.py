@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from playgrounds.glue.dynamicframe import DynamicFrame, DynamicFrameCollection
+from pyspark.sql import functions as F
+
+from playgrounds.glue.collection import DynamicFrameCollection
+from playgrounds.glue.dynamicframe import DynamicFrame
+from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError
+from playgrounds.spark import quote_identifier
 
 
 class GlueTransform:
@@ -217,13 +222,11 @@ class DropNullFields(GlueTransform):
         stageThreshold: int = 0,
         totalThreshold: int = 0,
     ) -> DynamicFrame:
-        from pyspark.sql import functions as F
-
         df = frame.toDF()
         if not df.columns:
             return frame
         counts = df.select(
-            *[F.count(F.col(f"`{c}`")).alias(str(i)) for i, c in enumerate(df.columns)]
+            *[F.count(F.col(quote_identifier(c))).alias(str(i)) for i, c in enumerate(df.columns)]
         ).first()
         assert counts is not None
         empty = [c for i, c in enumerate(df.columns) if counts[str(i)] == 0]
@@ -245,8 +248,6 @@ class Relationalize(GlueTransform):
         totalThreshold: int = 0,
     ) -> DynamicFrameCollection:
         if staging_path is None:
-            from playgrounds.glue.errors import GlueShimError
-
             raise GlueShimError("Relationalize needs staging_path (a folder for intermediate data)")
         return frame.relationalize(
             name, staging_path, options, transformation_ctx, info, stageThreshold, totalThreshold
@@ -342,8 +343,6 @@ class ErrorsAsDynamicFrame(GlueTransform):
 
 def _unsupported(name: str) -> type[GlueTransform]:
     def call(self: GlueTransform, *args: Any, **kwargs: Any) -> Any:
-        from playgrounds.glue.errors import UnsupportedGlueFeatureError
-
         raise UnsupportedGlueFeatureError(f"transform {name}")
 
     return type(

@@ -15,10 +15,12 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-
-from pyspark.sql import SparkSession
+from typing import TYPE_CHECKING, Any
 
 from playgrounds.errors import PlaygroundsError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 ROOT_ENV = "PLAYGROUNDS_LOCAL_S3"
 DEFAULT_ROOT = Path("lake") / "s3"
@@ -52,9 +54,17 @@ def local_path(uri: str, root: Path | str | None = None) -> Path:
     return local_root(root) / bucket / key
 
 
+def _hadoop_configuration(spark: SparkSession) -> Any:
+    # Imported here: the command line imports this module for its address rules
+    # alone, and should not pay for importing pyspark.
+    from playgrounds.spark import hadoop_configuration
+
+    return hadoop_configuration(spark)
+
+
 def enable_local_s3(spark: SparkSession) -> None:
     """Serve ``s3://`` and ``s3a://`` from the local file system in this session."""
-    conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+    conf = _hadoop_configuration(spark)
     for scheme in SCHEMES:
         conf.set(f"fs.{scheme}.impl", "org.apache.hadoop.fs.viewfs.ViewFileSystemOverloadScheme")
         conf.set(
@@ -72,7 +82,7 @@ def mount_buckets(
     mounted before the session first touches it; mounting again is harmless.
     """
     enable_local_s3(spark)
-    conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+    conf = _hadoop_configuration(spark)
     folders = []
     for bucket in buckets:
         folder = local_root(root) / bucket

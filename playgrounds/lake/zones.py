@@ -26,16 +26,17 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from playgrounds.errors import InputError, PlaygroundsError
 from playgrounds.lake import aws, local_s3
 from playgrounds.lake.atomic import replace_folder_atomically
+from playgrounds.lake.layout import DEFAULT_LAKE_ROOT, LAKE_ENV, ZONES, is_hidden
 
-LAKE_ENV = "PLAYGROUNDS_LAKE"
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
 S3_MODE_ENV = "PLAYGROUNDS_S3"
-DEFAULT_LAKE_ROOT = "lake"
-ZONES: tuple[str, ...] = ("raw", "processed")
 
 S3Mode = Literal["aws", "local"]
 
@@ -53,12 +54,6 @@ def s3_mode(explicit: str | None = None) -> S3Mode:
     if chosen not in ("aws", "local"):
         raise PlaygroundsError(f"{S3_MODE_ENV}={chosen!r} is not one of aws, local")
     return "aws" if chosen == "aws" else "local"
-
-
-def _is_hidden(name: str) -> bool:
-    # Spark, Hive and Glue crawlers skip names starting with "." or "_"
-    # (except Spark's _SUCCESS marker, which readers also ignore).
-    return name.startswith((".", "_"))
 
 
 def _clean_key(key: str) -> str:
@@ -105,6 +100,20 @@ class Zone(ABC):
     @abstractmethod
     def spark_path(self, key: str = "") -> str:
         """The path Spark should use to read ``key``."""
+
+    def replace_with_parquet(self, key: str, frame: DataFrame) -> str:
+        """Write ``frame`` as one Parquet file and make it the folder ``key``, atomically.
+
+        The one writer of the lake's datasets (ingest, prep, the Glue jobs): the
+        data is complete in a private staging folder before :meth:`commit_folder`
+        swaps it in, so a failed or killed write leaves the old folder as it was.
+        Returns the folder's address.
+        """
+        with self.staging() as stage:
+            out = stage / "parquet"
+            frame.coalesce(1).write.parquet(out.as_uri())
+            self.commit_folder(key, out)
+        return self.uri_of(key)
 
     @contextmanager
     def staging(self) -> Iterator[Path]:
@@ -168,9 +177,7 @@ class LocalZone(Zone):
         path = self.path_of(key)
         if path.is_file():
             return True
-        return path.is_dir() and any(
-            p.is_file() and not _is_hidden(p.name) for p in path.rglob("*")
-        )
+        return path.is_dir() and any(p.is_file() and not is_hidden(p.name) for p in path.rglob("*"))
 
     def list_keys(self, prefix: str = "") -> list[str]:
         """Visible files under ``prefix``, as keys relative to the zone."""
@@ -182,8 +189,7 @@ class LocalZone(Zone):
         return sorted(
             p.relative_to(self.folder).as_posix()
             for p in base.rglob("*")
-            if p.is_file()
-            and not any(_is_hidden(part) for part in p.relative_to(self.folder).parts)
+            if p.is_file() and not any(is_hidden(part) for part in p.relative_to(self.folder).parts)
         )
 
     def read_bytes(self, key: str) -> bytes:
@@ -312,7 +318,7 @@ class S3Zone(Zone):
         keys = []
         for key in self._keys_under(f"{full}/" if full else ""):
             relative = key[len(start) :]
-            if not any(_is_hidden(part) for part in relative.split("/")):
+            if not any(is_hidden(part) for part in relative.split("/")):
                 keys.append(relative)
         if not keys and full and self.exists(prefix):
             keys.append(_clean_key(prefix))
@@ -364,8 +370,8 @@ class S3Zone(Zone):
         full = self.object_key(key)
         _drop_checksums(staged)
         files = sorted(p for p in staged.rglob("*") if p.is_file())
-        data = [p for p in files if not _is_hidden(p.name)]
-        markers = [p for p in files if _is_hidden(p.name)]
+        data = [p for p in files if not is_hidden(p.name)]
+        markers = [p for p in files if is_hidden(p.name)]
         written: list[str] = []
 
         def upload(path: Path, object_key: str) -> None:

@@ -2,26 +2,51 @@
 
 A sink sees the bytes as they arrive and may refuse them (an HTML page, a
 wrong header) with an :class:`InputError`, which is final. Network trouble
-(timeouts, refused connections, HTTP 5xx and 429, a body shorter than its
-``Content-Length``) is retried with exponential backoff, each attempt into a
-fresh sink, so a half-received body is never kept.
+(timeouts, refused connections, HTTP 5xx and 429) is retried by urllib3's
+``Retry``, with exponential backoff and the server's ``Retry-After``. A body
+that breaks off (shorter than its ``Content-Length``, or stalled) is charged to
+the same budget, and each attempt writes into a fresh sink, so a half-received
+body is never kept.
 """
 
 from __future__ import annotations
 
-import http.client
+import contextlib
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+import urllib3
+from urllib3.exceptions import (
+    InvalidHeader,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
+from urllib3.exceptions import TimeoutError as HTTPTimeoutError
+from urllib3.util import Retry
 
 from playgrounds import __version__
 from playgrounds.errors import InputError, PlaygroundsError
 
+if TYPE_CHECKING:
+    from typing import Self
+
+    from urllib3.response import BaseHTTPResponse
+
 CHUNK_BYTES = 1 << 20
+
+# The server is busy or broken for now; any other 4xx (404, 403) is final.
+TRANSIENT_STATUSES = frozenset({429, *range(500, 600)})
+
+HEADERS = {
+    "User-Agent": f"playgrounds/{__version__} (+local Glue pipeline)",
+    # The byte count must match Content-Length, so no transfer compression.
+    "Accept-Encoding": "identity",
+}
 
 # Called with (bytes received so far, total bytes or None when unknown).
 ProgressCallback = Callable[[int, int | None], None]
@@ -31,22 +56,12 @@ class DownloadError(PlaygroundsError):
     """A download that kept failing for network reasons after every retry."""
 
 
-class _TransientError(Exception):
-    """A failure worth another attempt (its message is the reason)."""
-
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.retry_after = retry_after
-
-
-def _retry_after(value: str | None) -> float | None:
-    # Only the seconds form; an HTTP date is rare for 503s and not worth parsing.
-    return float(value) if value and value.strip().isdigit() else None
-
-
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard to try: ``attempts`` in all, waiting ``base_delay * 2**n`` (capped) between."""
+    """How hard to try: ``attempts`` in all, waiting ``base_delay * 2**n`` (capped) between.
+
+    A redirect uses up an attempt too (urllib3 counts it in its total).
+    """
 
     attempts: int = 4
     base_delay: float = 1.0
@@ -57,8 +72,53 @@ class RetryPolicy:
         """Seconds to wait after the ``failed_attempt``-th failure (1-based)."""
         return float(min(self.max_delay, self.base_delay * 2 ** (failed_attempt - 1)))
 
+    def as_urllib3(self, sleep: Callable[[float], None] = time.sleep) -> Retry:
+        """This policy as urllib3's ``Retry``, waiting with ``sleep``."""
+        return _PolicyRetry(
+            policy=self,
+            sleep=sleep,
+            # Connect, read and status failures all draw on this one budget.
+            total=self.attempts - 1,
+            status_forcelist=TRANSIENT_STATUSES,
+            respect_retry_after_header=True,
+            # Hand back the last 503 instead of raising, so our error can name it.
+            raise_on_status=False,
+        )
+
 
 DEFAULT_RETRY = RetryPolicy()
+
+
+class _PolicyRetry(Retry):
+    """urllib3's ``Retry`` with :meth:`RetryPolicy.delay` as backoff and a replaceable sleep."""
+
+    def __init__(
+        self, *, policy: RetryPolicy, sleep: Callable[[float], None], **options: Any
+    ) -> None:
+        super().__init__(**options)
+        self.policy = policy
+        self.wait = sleep
+
+    def new(self, **options: Any) -> Self:
+        # urllib3 builds a new Retry after every failure; the policy must travel with it.
+        return super().new(policy=self.policy, sleep=self.wait, **options)
+
+    def get_backoff_time(self) -> float:
+        # urllib3 retries the first failure at once and backs off from the second;
+        # a busy server gets a pause from the first failure on.
+        failures = sum(1 for entry in self.history if entry.redirect_location is None)
+        return self.policy.delay(failures) if failures else 0.0
+
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        # Same choice as urllib3's (Retry-After, else backoff), but capped at
+        # max_delay (urllib3 allows 6 hours) and through our sleep, so tests wait
+        # no real seconds. A garbled header falls back to the backoff rather than
+        # escaping as urllib3's InvalidHeader.
+        asked = None
+        if response is not None and self.respect_retry_after_header:
+            with contextlib.suppress(InvalidHeader):
+                asked = self.get_retry_after(response)
+        self.wait(min(asked, self.policy.max_delay) if asked else self.get_backoff_time())
 
 
 class Sink(Protocol):
@@ -72,6 +132,14 @@ class Sink(Protocol):
 
 
 S = TypeVar("S", bound=Sink)
+
+
+class _BodyBrokeOffError(Exception):
+    """The body broke off mid-transfer (its message says how); worth another attempt."""
+
+    def __init__(self, reason: str, error: Exception) -> None:
+        super().__init__(reason)
+        self.error = error
 
 
 def is_url(source: str) -> bool:
@@ -97,60 +165,101 @@ def _stream_file(path: Path, sink: Sink, progress: ProgressCallback | None) -> N
         raise InputError(f"source {path} could not be read: {error.strerror or error}") from error
 
 
-def _stream_url_once(
-    url: str, sink: Sink, progress: ProgressCallback | None, timeout: float
-) -> None:
-    request = urllib.request.Request(
-        url,
-        headers={
-            "User-Agent": f"playgrounds/{__version__} (+local Glue pipeline)",
-            # The byte count must match Content-Length, so no transfer compression.
-            "Accept-Encoding": "identity",
-        },
+def _gave_up(url: str, retry: RetryPolicy, last: str) -> DownloadError:
+    return DownloadError(
+        f"{url} failed {retry.attempts} times, last with: {last}; nothing was written"
     )
+
+
+def _describe(error: Exception | None, timeout: float) -> str:
+    """Why the last attempt failed, in a few words."""
+    # First: urllib3 files a refused connection under its timeouts.
+    if isinstance(error, NewConnectionError):
+        # Its cause is the socket's own words ("Connection refused"); the URL is named already.
+        return f"could not connect ({error.__cause__ or error.__context__ or error})"
+    if isinstance(error, HTTPTimeoutError):
+        return f"no answer within {timeout:g} s"
+    return str(error)  # "too many redirects", "Connection aborted.", an SSL error
+
+
+def _get(
+    pool: urllib3.PoolManager, url: str, retries: Retry, retry: RetryPolicy
+) -> BaseHTTPResponse:
+    """The response to a GET, after urllib3's retries, once it is known to carry the data."""
     try:
-        response = urllib.request.urlopen(request, timeout=timeout)
-    except urllib.error.HTTPError as error:
-        if error.code >= 500 or error.code == 429:
-            wait = _retry_after(error.headers.get("Retry-After") if error.headers else None)
-            raise _TransientError(f"HTTP {error.code} {error.reason}", wait) from error
-        if error.code == 404:
-            raise InputError(f"{url} was not found (HTTP 404)") from error
-        raise InputError(f"{url} answered HTTP {error.code} {error.reason}") from error
-    except (
-        urllib.error.URLError,
-        TimeoutError,
-        ConnectionError,
-        http.client.HTTPException,
-    ) as error:
-        reason = getattr(error, "reason", error)
-        raise _TransientError(f"could not connect ({reason})") from error
-    with response:
-        content_type = response.headers.get("Content-Type", "")
-        if "html" in content_type.lower():
-            raise InputError(f"{url} returned an HTML page ({content_type}), not the data file")
-        length_header = response.headers.get("Content-Length")
-        total = int(length_header) if length_header and length_header.isdigit() else None
-        done = 0
-        while True:
-            try:
-                chunk = response.read(CHUNK_BYTES)
-            except http.client.IncompleteRead as error:
-                done += len(error.partial)
-                raise _TransientError(f"the body ended after {done} of {total} bytes") from error
-            except OSError as error:  # timeouts and resets are OSErrors
-                raise _TransientError(
-                    f"the transfer broke off after {done} bytes ({error})"
-                ) from error
-            if not chunk:
-                break
+        response = pool.urlopen(
+            "GET",
+            url,
+            retries=retries,
+            timeout=retry.timeout,
+            preload_content=False,  # streamed: the files are larger than we want in memory
+            decode_content=False,  # bytes as sent, so they add up to Content-Length
+            enforce_content_length=True,  # urllib3 1.26 defaults to False
+        )
+    except MaxRetryError as error:
+        raise _gave_up(url, retry, _describe(error.reason, retry.timeout)) from error
+    status, reason = response.status, response.reason
+    content_type = response.headers.get("Content-Type", "")
+    if 200 <= status < 300 and "html" not in content_type.lower():
+        return response
+    response.close()
+    if status in TRANSIENT_STATUSES:  # what urllib3 hands back when retries ran out
+        raise _gave_up(url, retry, f"HTTP {status} {reason}")
+    if status == 404:
+        raise InputError(f"{url} was not found (HTTP 404)")
+    if status >= 300:
+        raise InputError(f"{url} answered HTTP {status} {reason}")
+    raise InputError(f"{url} returned an HTML page ({content_type}), not the data file")
+
+
+def _copy(
+    response: BaseHTTPResponse, sink: Sink, progress: ProgressCallback | None, timeout: float
+) -> None:
+    length = response.headers.get("Content-Length")
+    total = int(length) if length and length.isdigit() else None
+    done = 0
+    try:
+        for chunk in response.stream(CHUNK_BYTES):
             sink.write(chunk)
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
-        if total is not None and done != total:
-            # A server that closes early: urllib does not always notice, we do.
-            raise _TransientError(f"the body ended after {done} of {total} bytes")
+    except ReadTimeoutError as error:
+        reason = f"the transfer stalled after {done} bytes (nothing for {timeout:g} s)"
+        raise _BodyBrokeOffError(reason, error) from error
+    except ProtocolError as error:  # a reset, or a body short of Content-Length
+        expected = "" if total is None else f" of {total}"
+        raise _BodyBrokeOffError(f"the body ended after {done}{expected} bytes", error) from error
+
+
+def _stream_url(
+    url: str,
+    new_sink: Callable[[], S],
+    progress: ProgressCallback | None,
+    retry: RetryPolicy,
+    sleep: Callable[[float], None],
+) -> S:
+    retries = retry.as_urllib3(sleep)
+    with urllib3.PoolManager(headers=HEADERS) as pool:
+        while True:
+            sink = new_sink()
+            try:
+                with _get(pool, url, retries, retry) as response:
+                    retries = response.retries or retries
+                    _copy(response, sink, progress, retry.timeout)
+                return sink
+            except _BodyBrokeOffError as broken:
+                # urllib3 retries only until the headers arrive; a body that breaks
+                # off is charged to the same Retry, as a read error.
+                sink.abort()
+                try:
+                    retries = retries.increment("GET", url, error=broken.error)
+                except MaxRetryError:
+                    raise _gave_up(url, retry, str(broken)) from broken.error
+                retries.sleep()
+            except BaseException:
+                sink.abort()
+                raise
 
 
 def stream_into(
@@ -166,30 +275,12 @@ def stream_into(
     A local file is read once. A URL is tried up to ``retry.attempts`` times;
     a failed attempt's sink is aborted before the next one starts.
     """
-    if not is_url(source):
-        sink = new_sink()
-        try:
-            _stream_file(Path(source), sink, progress)
-        except BaseException:
-            sink.abort()
-            raise
-        return sink
-    last = ""
-    for attempt in range(1, retry.attempts + 1):
-        sink = new_sink()
-        try:
-            _stream_url_once(source, sink, progress, retry.timeout)
-            return sink
-        except _TransientError as failure:
-            sink.abort()
-            last = str(failure)
-            if attempt < retry.attempts:
-                # A server's Retry-After is honoured, within the policy's cap.
-                asked = min(failure.retry_after or 0.0, retry.max_delay)
-                sleep(max(retry.delay(attempt), asked))
-        except BaseException:
-            sink.abort()
-            raise
-    raise DownloadError(
-        f"{source} failed {retry.attempts} times, last with: {last}; nothing was written"
-    )
+    if is_url(source):
+        return _stream_url(source, new_sink, progress, retry, sleep)
+    sink = new_sink()
+    try:
+        _stream_file(Path(source), sink, progress)
+    except BaseException:
+        sink.abort()
+        raise
+    return sink

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from playgrounds.errors import InputError
+from playgrounds.lake.layout import INCOME_TABLE, date_partition
 from playgrounds.lake.zones import Zone, open_zone
-from playgrounds.pipeline import date_partition
 from playgrounds.sources.fetch import (
     DEFAULT_RETRY,
     ProgressCallback,
@@ -33,6 +33,7 @@ from playgrounds.sources.fetch import (
     is_url,
     stream_into,
 )
+from playgrounds.spark import quote_identifier
 from playgrounds.transforms.income import REQUIRED_INCOME_COLUMNS
 
 if TYPE_CHECKING:
@@ -45,7 +46,6 @@ NYC_PARKS_URLS: dict[str, str] = {
     "playgrounds": "https://www.nycgovparks.org/bigapps/DPR_Playgrounds_001.json",
 }
 
-INCOME_TABLE = "income-ny"
 INCOME_FILE = "income.csv"
 JSON_DATASETS: tuple[str, ...] = tuple(NYC_PARKS_URLS)
 
@@ -412,7 +412,7 @@ def flat_json_schema(records: Sequence[dict[str, object]], order: Sequence[str])
         kind = _json_type(seen[name])
         if kind is None:
             return None
-        columns.append(f"`{name.replace('`', '``')}` {kind}")
+        columns.append(f"{quote_identifier(name)} {kind}")
     return ", ".join(columns)
 
 
@@ -468,10 +468,9 @@ def ingest_nyc_parks_json(
         frame = reader.json(staged.as_uri())
         if "_corrupt_record" in frame.columns:
             raise InputError(f"{chosen} could not be read as JSON records by Spark")
-        frame = frame.select(*[frame[f"`{name}`"] for name in order])
-        out = stage / "parquet"
-        frame.coalesce(1).write.parquet(out.as_uri())
-        zone.commit_folder(key, out)
+        zone.replace_with_parquet(
+            key, frame.select(*[frame[quote_identifier(name)] for name in order])
+        )
     return IngestResult(
         dataset,
         zone.uri_of(key),

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from playgrounds.transforms.choices import ZipMatch, as_zip_match
 from playgrounds.transforms.columns import Transform, resolve_column
-
-ZipMatch = Literal["workshop", "all"]
-ZIP_MATCHES: tuple[str, ...] = ("workshop", "all")
 
 # A park's Zip field lists one ZIP or several ("11236, 11239"); the published
 # file also cuts one list short ("..., 11235, 1"), so a piece must be five digits.
@@ -37,8 +33,7 @@ def join_income_to_parks(parks: DataFrame, zip_match: ZipMatch = "workshop") -> 
     matches nothing and its playgrounds lose their income silently. ``all``
     matches every ZIP a park lists, so such a park gets the rows of each ZIP.
     """
-    if zip_match not in ZIP_MATCHES:
-        raise ValueError(f"zip_match must be one of {', '.join(ZIP_MATCHES)}, not {zip_match!r}")
+    as_zip_match(zip_match)
 
     def transform(income: DataFrame) -> DataFrame:
         if zip_match == "workshop":

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from playgrounds.transforms.choices import ZipMatch
 from playgrounds.transforms.columns import resolve_column
 from playgrounds.transforms.income import INCOME_COLUMNS, prepare_income
-from playgrounds.transforms.parks import ZipMatch, join_income_to_parks
+from playgrounds.transforms.parks import join_income_to_parks
 from playgrounds.transforms.playgrounds import attach_parks_income, prepare_playgrounds
 
 PLAYGROUND_COLUMNS: tuple[str, ...] = (

@@ -7,11 +7,11 @@ from typing import Any
 
 import boto3
 import pytest
-from catalog_zones import basic_zone, parks_parquet, parquet
 
 from playgrounds.catalog.crawler import crawl
 from playgrounds.cli import main
 from playgrounds.errors import InputError
+from tests.support.zones import basic_zone, parks_parquet, parquet
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def glue(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Any:
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
-        "PLAYGROUNDS_GLUE_ENDPOINT": moto_endpoint,
+        "AWS_ENDPOINT_URL_GLUE": moto_endpoint,
     }.items():
         monkeypatch.setenv(key, value)
     return boto3.client("glue", endpoint_url=moto_endpoint, region_name="us-east-1")
@@ -41,14 +41,30 @@ def test_glue_crawl_creates_tables_like_a_glue_crawler(glue: Any, tmp_path: Path
     assert set(tables) == {"events", "income_ny", "parks", "train"}
     income = tables["income_ny"]
     assert income["TableType"] == "EXTERNAL_TABLE"
-    assert income["Parameters"]["classification"] == "csv"
-    assert income["Parameters"]["skip.header.line.count"] == "1"
+    assert income["Parameters"] == {
+        "classification": "csv",
+        "crawler": "playgrounds",
+        "delimiter": ",",
+        "skip.header.line.count": "1",
+    }
     columns = [(c["Name"], c["Type"]) for c in income["StorageDescriptor"]["Columns"]]
-    assert columns[:3] == [("statefips", "bigint"), ("state", "string"), ("zipcode", "bigint")]
+    assert columns == [
+        ("statefips", "bigint"),
+        ("state", "string"),
+        ("zipcode", "bigint"),
+        ("agi_stub", "bigint"),
+        ("n1", "bigint"),
+        ("a00100", "double"),
+    ]
     assert income["PartitionKeys"] == [{"Name": "year", "Type": "int"}]
-    assert "skip.header.line.count" not in tables["train"]["Parameters"]
-    assert tables["parks"]["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"].endswith(
-        "ParquetHiveSerDe"
+    # No header in train.csv, so no line to skip.
+    assert tables["train"]["Parameters"] == {
+        "classification": "csv",
+        "crawler": "playgrounds",
+        "delimiter": ",",
+    }
+    assert tables["parks"]["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"] == (
+        "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
     )
     assert _partitions(glue, "glue1-raw", "parks") == [["2019", "7", "4"], ["2019", "7", "5"]]
     assert _partitions(glue, "glue1-raw", "events") == [["a"], ["b"]]
@@ -57,12 +73,18 @@ def test_glue_crawl_creates_tables_like_a_glue_crawler(glue: Any, tmp_path: Path
     parquet(zone / "parks" / "year=x" / "month=1" / "day=1" / "p.parquet", [{"a": 1}])
     again = crawl(None, zone, "glue1-raw", catalog="glue", glue_client=glue)
     assert again.table("parks").partitions_added == ["year=2019/month=7/day=6"]
-    assert (
-        again.table("parks").skipped[0].reason
-        == "year=x is not an integer like the other year values"
-    )
+    assert [(s.path, s.reason) for s in again.table("parks").skipped] == [
+        (
+            str(zone / "parks" / "year=x" / "month=1" / "day=1"),
+            "year=x is not an integer like the other year values",
+        )
+    ]
     assert again.table("income_ny").action == "unchanged"
-    assert len(_partitions(glue, "glue1-raw", "parks")) == 3
+    assert _partitions(glue, "glue1-raw", "parks") == [
+        ["2019", "7", "4"],
+        ["2019", "7", "5"],
+        ["2019", "7", "6"],
+    ]
 
 
 def test_glue_cli_and_an_empty_zone(glue: Any, tmp_path: Path) -> None:
@@ -73,7 +95,7 @@ def test_glue_cli_and_an_empty_zone(glue: Any, tmp_path: Path) -> None:
     )
     names = {t["Name"] for t in glue.get_tables(DatabaseName="glue2-raw")["TableList"]}
     assert names == {"events", "income_ny", "parks", "train"}
-    assert list((lake / "catalog" / "crawls").glob("*-glue2-raw.json"))
+    assert len(list((lake / "catalog" / "crawls").glob("*-glue2-raw.json"))) == 1
 
     (lake / "processed").mkdir()
     with pytest.raises(InputError, match="is empty"):

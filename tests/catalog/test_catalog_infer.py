@@ -7,36 +7,41 @@ import json
 from pathlib import Path
 
 import pytest
-from catalog_zones import parquet, write
 
-from playgrounds.catalog.infer import Column, UnreadableFileError, detect_format, infer_file
+from playgrounds.catalog.infer import (
+    CatalogColumn,
+    UnreadableFileError,
+    detect_format,
+    infer_file,
+)
+from tests.support.zones import parquet, write
 
 
 def test_csv_with_header_gets_lower_case_names_and_types(tmp_path: Path) -> None:
     path = write(tmp_path / "a.csv", "STATE,ZipCode,N1,A00100\nNY,10001,5,2.5\nNY,10002,,3\n")
     schema = infer_file(path)
     assert schema.format == "csv"
-    assert schema.header
+    assert schema.header is True
     assert schema.columns == [
-        Column("state", "string"),
-        Column("zipcode", "bigint"),
-        Column("n1", "bigint"),
-        Column("a00100", "double"),
+        CatalogColumn("state", "string"),
+        CatalogColumn("zipcode", "bigint"),
+        CatalogColumn("n1", "bigint"),
+        CatalogColumn("a00100", "double"),
     ]
 
 
 def test_csv_of_numbers_has_no_header_and_gets_col_names(tmp_path: Path) -> None:
     schema = infer_file(write(tmp_path / "train.csv", "1,0.5,3\n0,0.25,4\n"))
-    assert not schema.header
+    assert schema.header is False
     assert [c.name for c in schema.columns] == ["col0", "col1", "col2"]
     assert [c.type for c in schema.columns] == ["bigint", "double", "bigint"]
 
 
 def test_text_only_csv_whose_first_row_repeats_in_the_data_has_no_header(tmp_path: Path) -> None:
     schema = infer_file(write(tmp_path / "t.csv", "open,door\nclose,door\nopen,window\n"))
-    assert not schema.header
+    assert schema.header is False
     labelled = infer_file(write(tmp_path / "u.csv", "kind,thing\nclose,door\nopen,window\n"))
-    assert labelled.header
+    assert labelled.header is True
 
 
 def test_tab_delimited_and_gzip_csv(tmp_path: Path) -> None:
@@ -45,7 +50,7 @@ def test_tab_delimited_and_gzip_csv(tmp_path: Path) -> None:
         stream.write("name\tcount\nx\t1\ny\t2\n")
     schema = infer_file(path)
     assert (schema.delimiter, schema.header, schema.compressed) == ("\t", True, True)
-    assert schema.columns == [Column("name", "string"), Column("count", "bigint")]
+    assert schema.columns == [CatalogColumn("name", "string"), CatalogColumn("count", "bigint")]
 
 
 def test_json_lines_and_json_array(tmp_path: Path) -> None:
@@ -53,25 +58,25 @@ def test_json_lines_and_json_array(tmp_path: Path) -> None:
         tmp_path / "a.json", '{"Kind": "x", "n": 1}\n{"Kind": "y", "n": 2.5, "t": true}\n'
     )
     schema = infer_file(lines)
-    assert not schema.json_array
+    assert schema.json_array is False
     assert schema.columns == [
-        Column("kind", "string"),
-        Column("n", "double"),
-        Column("t", "boolean"),
+        CatalogColumn("kind", "string"),
+        CatalogColumn("n", "double"),
+        CatalogColumn("t", "boolean"),
     ]
     assert schema.source_names["kind"] == "Kind"
     array = write(tmp_path / "b.json", json.dumps([{"a": {"b": [1, 2]}}]))
     nested = infer_file(array)
-    assert nested.json_array
-    assert nested.columns == [Column("a", "struct<b:array<bigint>>")]
+    assert nested.json_array is True
+    assert nested.columns == [CatalogColumn("a", "struct<b:array<bigint>>")]
 
 
 def test_parquet_types_from_the_footer(tmp_path: Path) -> None:
     path = parquet(tmp_path / "p.parquet", [{"Prop_ID": "B1", "Acres": 1.5, "N": 3}])
     assert infer_file(path).columns == [
-        Column("prop_id", "string"),
-        Column("acres", "double"),
-        Column("n", "bigint"),
+        CatalogColumn("prop_id", "string"),
+        CatalogColumn("acres", "double"),
+        CatalogColumn("n", "bigint"),
     ]
     # No extension: recognised by its PAR1 magic.
     bare = tmp_path / "part-0000"

@@ -12,12 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
-from catalog_zones import basic_zone, free_port, thrift_query
 from pyspark.sql import SparkSession
 
 from playgrounds.catalog.crawler import crawl
 from playgrounds.catalog.serve import start_thrift_server, wait_for_port
 from playgrounds.errors import PlaygroundsError
+from tests.support.servers import free_port, thrift_query
+from tests.support.zones import basic_zone
+
+# Starts Spark's Thrift server.
+pytestmark = pytest.mark.slow
 
 pytest.importorskip("pyhive.hive", reason="pip install 'pyhive[hive_pure_sasl]'")
 
@@ -48,7 +52,7 @@ def test_thrift_server_answers_concurrent_clients(spark: SparkSession, tmp_path:
             client.start()
         for client in clients:
             client.join(timeout=60)
-        assert not errors
+        assert errors == []
         assert results["boroughs"] == [("B", 2), ("M", 4)]
         assert results["train"] == [(1, 3), (0, 4), (1, 5)]
         assert results["income"] == [(2016, 3), (2017, 3)]

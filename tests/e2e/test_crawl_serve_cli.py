@@ -18,10 +18,8 @@ from pathlib import Path
 import pytest
 
 from playgrounds.catalog.serve import wait_for_port
-
-# The zone builders live beside the catalog tests.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "catalog"))
-from catalog_zones import basic_zone, free_port, thrift_query
+from tests.support.servers import free_port, thrift_query
+from tests.support.zones import basic_zone
 
 pytest.importorskip("pyhive.hive", reason="pip install 'pyhive[hive_pure_sasl]'")
 

@@ -8,7 +8,7 @@ import pytest
 from pyspark.sql import SparkSession
 
 from playgrounds.cli import main
-from playgrounds.lake.raw import locate_raw_inputs, read_income, read_parks, read_playgrounds
+from playgrounds.sources.inputs import locate_raw_inputs, read_income, read_parks, read_playgrounds
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 

@@ -15,7 +15,7 @@ import pytest
 from pyspark.sql import SparkSession
 from pyspark.sql.types import LongType, StringType
 
-from playgrounds.pipeline import run_prep
+from playgrounds.pipeline.prep import run_prep
 from playgrounds.transforms.income import INCOME_COLUMNS
 from playgrounds.transforms.prep import OUTPUT_COLUMNS
 
@@ -76,8 +76,14 @@ def test_prep_on_the_published_files(
     assert result.rows == REAL_ROWS
     assert check_schema(spark, result.path) == REAL_ROWS
     prepared = spark.read.parquet(str(result.path))
-    # Every one of the 1,269 published playgrounds is kept (left outer join).
-    assert prepared.select("Playground_ID", "School_ID", "lat", "lon").distinct().count() > 1200
+    # Every published playground is kept (left outer join): the 1,269 records
+    # hold 1,263 distinct (Playground_ID, School_ID, lat, lon), counted from the JSON.
+    fields = ("Playground_ID", "School_ID", "lat", "lon")
+    published = json.loads((real_data_dir / "DPR_Playgrounds_001.json").read_text())
+    expected = {tuple(record.get(field) for field in fields) for record in published}
+    kept = {tuple(row) for row in prepared.select(*fields).distinct().collect()}
+    assert len(expected) == 1263
+    assert kept == expected
     # A matched playground carries the IRS rows of its ZIP: six AGI brackets each.
     matched = prepared.filter("zipcode IS NOT NULL").groupBy("Prop_ID", "zipcode").count()
     assert matched.filter("count % 6 != 0").count() == 0

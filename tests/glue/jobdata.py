@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
 
+from playgrounds.transforms.prep import OUTPUT_COLUMNS
+
 DAY = dt.date(2019, 7, 4)
 INCOME_HEADER = "STATE,zipcode,agi_stub,N1,mars1,MARS2,MARS4,PREP,N2,NUMDEP,TOTAL_VITA,VITA,TCE"
 INCOME_ROWS = [
@@ -59,18 +61,28 @@ def catalog_map(raw: str, database: str) -> str:
     )
 
 
-def expected_output(spark: SparkSession, raw: Path, counts_type: str = "bigint") -> DataFrame:
-    """The prep step's output computed with the library directly on the same files.
+# What the prep step makes of the rows above, worked out by hand: the NY income
+# row of 11201 reaches B001's playground through its one-ZIP park; M002's park
+# lists two ZIPs, so (workshop matching) it matches no income and its playground
+# keeps nulls, park fields included; "B" is no park at all. NJ is filtered out.
+EXPECTED_ROWS = [
+    ("B001-01", None, "Open", "Y", "3", "N", "40.69", "-73.99",
+     11201, 1, 100, 50, 30, 20, 40, 150, 60, 5, 3, 2,
+     "B001", "Brooklyn Park", "Court St"),
+    ("M002-01", "M123", "Open", "N", "1", "Y", "40.75", "-74.00", *[None] * 15),
+    ("B-01", None, "Closed", "N", "2", "N", "40.60", "-73.95", *[None] * 15),
+]  # fmt: skip
+
+
+def expected_output(spark: SparkSession, counts_type: str = "bigint") -> DataFrame:
+    """:data:`EXPECTED_ROWS` in the processed schema.
 
     ``counts_type``: how the income counts are typed by the read under test
     (``bigint`` through the catalog, ``int`` for a CSV read with inferred types).
     """
-    from playgrounds.transforms.prep import prepare_for_ml
-
-    text = spark.read.option("header", True).csv(str(raw / "income-ny" / "year=2016"))
-    income = text.select(
-        *[text[c] if c == "STATE" else text[c].cast(counts_type) for c in text.columns]
+    # The playground and park fields are text; the income fields are counts.
+    schema = ", ".join(
+        f"`{name}` {'string' if name in PLAYGROUND_FIELDS else counts_type}"
+        for name in OUTPUT_COLUMNS
     )
-    parks = spark.read.parquet(str(raw / "parks"))
-    playgrounds = spark.read.parquet(str(raw / "playgrounds"))
-    return prepare_for_ml(income, parks, playgrounds, state="NY")
+    return spark.createDataFrame(EXPECTED_ROWS, schema)

@@ -155,7 +155,7 @@ def test_bookmarks_enable_pause_disable(
 def test_metastore_table_details_for_data_source_and_hive_tables(
     spark: SparkSession, parks_table: tuple[str, Path], tmp_path: Path
 ) -> None:
-    from playgrounds.glue.catalog import find_metastore_table
+    from playgrounds.glue.tables import find_metastore_table
 
     database, table = parks_table
     parks = find_metastore_table(spark, database, "parks")

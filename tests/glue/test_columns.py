@@ -24,7 +24,7 @@ from pyspark.sql.types import (
 
 from playgrounds.glue.columns import columns_of, lower_case_names, parse_columns
 from playgrounds.glue.errors import GlueShimError
-from playgrounds.glue.paths import quote
+from playgrounds.spark import quote_identifier
 
 AWKWARD = StructType(
     [
@@ -65,7 +65,7 @@ def test_columns_of_round_trips_through_spark(spark: SparkSession) -> None:
     df = spark.createDataFrame([], AWKWARD)
     columns = columns_of(df)
     assert columns is not None
-    rebuilt = ", ".join(f"{quote(c.name)} {c.definition}" for c in columns)
+    rebuilt = ", ".join(f"{quote_identifier(c.name)} {c.definition}" for c in columns)
     assert spark.createDataFrame([], rebuilt).schema == AWKWARD
 
 

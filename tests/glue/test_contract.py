@@ -23,6 +23,9 @@ import pytest
 
 from playgrounds.glue.runner import install_shim
 
+# Downloads the official awsglue library from PyPI (once per run).
+pytestmark = pytest.mark.slow
+
 PACKAGE = "AWSGlueDataplanePython==5.1.0"
 CACHE = Path(tempfile.gettempdir()) / "playgrounds-glue-contract"
 

@@ -6,8 +6,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from playgrounds.glue.docker import GLUE_IMAGE, build_library_zip, docker_command, main
+from playgrounds.cli import cli
+from playgrounds.glue.docker import GLUE_IMAGE, build_library_zip, docker_command
 from playgrounds.glue.errors import GlueShimError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,7 +55,10 @@ def test_library_zip_leaves_the_shim_out(tmp_path: Path) -> None:
     assert not [n for n in names if "/awsglue/" in n or n.startswith("awsglue")]
 
 
-def test_print_mode(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["import_income_data", "--print", "--no-aws", "--", "--income_year", "2016"]) == 0
-    printed = capsys.readouterr().out
+def test_print_mode() -> None:
+    result = CliRunner().invoke(
+        cli, ["glue-run", "--print", "--no-aws", "import_income_data", "--income_year", "2016"]
+    )
+    assert result.exit_code == 0, result.output
+    printed = result.output
     assert "spark-submit" in printed and printed.rstrip().endswith("--income_year 2016")

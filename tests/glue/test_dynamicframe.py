@@ -37,8 +37,14 @@ def test_select_drop_rename_with_dotted_and_quoted_paths(spark: SparkSession, pe
     assert_df_equality(dropped, expected, ignore_nullable=True)
 
     renamed = RenameField.apply(frame=people, old_name="address.`zip.code`", new_name="address.zip")
-    assert renamed.toDF().schema["address"].dataType.names == ["city", "zip"]
-    assert renamed.rename_field("name", "full_name").toDF().columns[1] == "full_name"
+    expected_renamed = spark.createDataFrame(
+        [(1, "Ann", ("Oslo", "0150"), 3), (2, "Bo", ("Rome", None), None)],
+        "id long, name string, address struct<city:string,zip:string>, visits int",
+    )
+    assert_df_equality(renamed.toDF(), expected_renamed, ignore_nullable=True)
+    assert renamed.rename_field("name", "full_name").toDF().columns == [
+        "id", "full_name", "address", "visits"
+    ]  # fmt: skip
 
     with pytest.raises(GlueShimError, match="'nope' does not exist"):
         people.select_fields(["nope"])
@@ -94,6 +100,7 @@ def test_filter_and_map_drop_failing_records_and_count_them(
     expected = spark.createDataFrame([("NY", 3, "10001")], "state string, count long, zip5 string")
     assert_df_equality(cleaned.toDF(), expected, ignore_nullable=True)
     assert cleaned.stageErrorsCount() == 1  # the map's; errorsAsDynamicFrame adds the filter's
+    assert cleaned.errorsCount() == 2
     kinds = {e["error"].split(":")[0] for e in cleaned.errorsAsDynamicFrame().toDF().collect()}
     assert kinds == {"AttributeError", "ValueError"}
     with pytest.raises(GlueShimError, match="filter fail: 4 errors exceed stageThreshold 1"):
@@ -144,9 +151,23 @@ def test_resolve_choice_on_mixed_json(
         ignore_nullable=True,
     )
     projected = frame.resolveChoice(choice="project:string").toDF()
-    assert [r["price"] for r in projected.collect()] == [None, "n/a", "7"]
+    assert_df_equality(
+        projected,
+        spark.createDataFrame([(1, None), (2, "n/a"), (3, "7")], "id long, price string"),
+        ignore_nullable=True,
+    )
     struct = frame.resolveChoice(specs=[("price", "make_struct")]).toDF()
-    assert struct.schema["price"].dataType.names == ["long", "string"]
+    assert_df_equality(
+        struct,
+        spark.createDataFrame(
+            [(1, (5, None)), (2, (None, "n/a")), (3, (None, "7"))],
+            "id long, price struct<long:bigint,string:string>",
+        ),
+        ignore_nullable=True,
+        # Known gap: the choice mark stays in the metadata (withMetadata(name, {})
+        # does not clear it on Spark 3.5), so only the values are compared here.
+        ignore_metadata=True,
+    )
     with pytest.raises(UnsupportedGlueFeatureError, match="match_catalog"):
         frame.resolveChoice(choice="match_catalog")
 
@@ -171,7 +192,14 @@ def test_join_then_relationalize_like_the_aws_legislators_example(
         "memberships",
     )
     history = Join.apply(persons, memberships, "id", "person_id").drop_fields(["person_id"])
-    assert history.count() == 2
+    expected_history = spark.createDataFrame(
+        [("p1", "Ann", [("email", "a@x"), ("fax", "1")], "o1"), ("p2", "Bo", None, "o1")],
+        "id string, name string, "
+        "contact_details array<struct<type:string,value:string>>, org_id string",
+    )
+    assert_df_equality(
+        history.toDF(), expected_history, ignore_nullable=True, ignore_row_order=True
+    )
 
     tables = Relationalize.apply(frame=history, staging_path=str(tmp_path / "stage"), name="hist")
     assert sorted(tables.keys()) == ["hist", "hist_contact_details"]
@@ -194,10 +222,16 @@ def test_drop_null_fields_split_fields_and_partitions(spark: SparkSession, peopl
     from awsglue.transforms import Coalesce, DropNullFields, SplitFields
 
     frame = people.select_fields(["id", "visits"]).filter(lambda r: r["visits"] is None)
-    assert DropNullFields.apply(frame=frame).toDF().columns == ["id"]
+    assert_df_equality(
+        DropNullFields.apply(frame=frame).toDF(),
+        spark.createDataFrame([(2,)], "id long"),
+        ignore_nullable=True,
+    )
     split = SplitFields.apply(frame=people, paths=["id"], name1="ids", name2="rest")
-    assert split["ids"].toDF().columns == ["id"]
-    assert split["rest"].toDF().columns == ["name", "address", "visits"]
+    assert_df_equality(
+        split["ids"].toDF(), spark.createDataFrame([(1,), (2,)], "id long"), ignore_nullable=True
+    )
+    assert_df_equality(split["rest"].toDF(), people.toDF().drop("id"))
     assert people.repartition(3).getNumPartitions() == 3
     assert Coalesce.apply(frame=people.repartition(3), num_partitions=1).getNumPartitions() == 1
 
@@ -225,7 +259,7 @@ def test_unnest_flattens_structs_into_dotted_fields(spark: SparkSession, people:
         (2, "Bo", "Rome", None, None),
     ]
     # The dotted names are Glue paths again once back-quoted.
-    assert flat.select("`address.zip.code`").count() == 2
+    assert [row[0] for row in flat.select("`address.zip.code`").collect()] == ["0150", None]
 
 
 def test_unbox_parses_json_text_into_a_struct(spark: SparkSession, glue_context: Any) -> None:
@@ -297,9 +331,9 @@ def test_spigot_writes_a_sample_and_passes_records_through(
     from awsglue.transforms import Spigot
 
     passed = Spigot.apply(frame=people, path=f"s3://samples/{tmp_path.name}", options={"topk": 1})
-    assert passed.count() == 2
+    assert_df_equality(passed.toDF(), people.toDF())
     written = spark.read.json(str(tmp_path / "s3" / "samples" / tmp_path.name))
-    assert written.count() == 1
+    assert [(r["id"], r["name"]) for r in written.collect()] == [(1, "Ann")]  # topk=1: the first
     with pytest.raises(UnsupportedGlueFeatureError, match="spigot option every"):
         people.spigot(str(tmp_path / "x"), {"every": 3})
 

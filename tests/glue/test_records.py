@@ -17,9 +17,9 @@ WANTED = {"state": "NY"}
 
 
 def test_only_string_equality_is_pushed_to_spark() -> None:
-    assert pushable_condition(lambda r: r["state"] == "NY", STRINGS, FIELDS) == ("state", "NY")
-    assert pushable_condition(lambda r: "NY" == r.state, STRINGS, FIELDS) == ("state", "NY")  # noqa: SIM300 - the reflected form is the point
-    assert pushable_condition(lambda r: r["state"] == WANTED["state"], STRINGS, FIELDS) == (
+    assert pushable_condition(lambda r: r["state"] == "NY", STRINGS) == ("state", "NY")
+    assert pushable_condition(lambda r: "NY" == r.state, STRINGS) == ("state", "NY")  # noqa: SIM300 - the reflected form is the point
+    assert pushable_condition(lambda r: r["state"] == WANTED["state"], STRINGS) == (
         "state",
         "NY",
     )
@@ -30,7 +30,7 @@ def test_only_string_equality_is_pushed_to_spark() -> None:
         lambda r: r["state"] == "NY" and r["zipcode"] == "1",
         lambda r: r["state"].upper() == "NY",
     ):
-        assert pushable_condition(not_pushed, STRINGS, FIELDS) is None
+        assert pushable_condition(not_pushed, STRINGS) is None
 
 
 def test_fields_named_by_code_closures_and_globals() -> None:

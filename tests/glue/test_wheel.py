@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# Builds wheels with pip.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 # What a Glue job's interpreter does with our code: import the library and the
 # runner, then look for awsglue (on Glue, the real one; here, none).

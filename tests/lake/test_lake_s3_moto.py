@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from fixtures_servers import bucket_snapshot
+from tests.support.servers import bucket_snapshot
 from pyspark.sql import SparkSession
 
 from playgrounds.cli import main

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from fixtures_servers import tree_snapshot
+from tests.support.snapshots import tree_snapshot
 
 from playgrounds.errors import InputError, PlaygroundsError
 from playgrounds.lake import local_s3

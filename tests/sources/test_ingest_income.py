@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from fixtures_servers import Reply, ScriptedHTTPServer, tree_snapshot
 
 from playgrounds.errors import InputError
 from playgrounds.lake.zones import Lake
@@ -18,6 +17,8 @@ from playgrounds.sources.ingest import (
     income_url,
     ingest_income,
 )
+from tests.support.servers import Reply, ScriptedHTTPServer
+from tests.support.snapshots import tree_snapshot
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 SAMPLE_CSV = SAMPLES / "16zpallagi.csv"
@@ -88,7 +89,7 @@ def test_skips_when_present_and_force_replaces(lake_root: Path, tmp_path: Path) 
     smaller.write_bytes(b"".join(lines[:7]))
 
     skipped = ingest_income(_raw(lake_root), source=str(smaller))
-    assert skipped.skipped
+    assert skipped.skipped is True
     assert skipped.rows is None
     assert _written(lake_root).read_bytes() == SAMPLE_CSV.read_bytes()
 

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from fixtures_servers import Reply, ScriptedHTTPServer, tree_snapshot
 from pyspark.sql import SparkSession
 
 from playgrounds.errors import InputError
 from playgrounds.sources.fetch import RetryPolicy
 from playgrounds.sources.ingest import NYC_PARKS_URLS, flat_json_schema, ingest_nyc_parks_json
+from tests.support.servers import Reply, ScriptedHTTPServer
+from tests.support.snapshots import tree_snapshot
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 PARKS = SAMPLES / "DPR_Parks_sample.json"

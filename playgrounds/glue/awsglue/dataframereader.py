@@ -1,5 +1,5 @@
 """``awsglue.dataframereader``: glueContext.create_data_frame."""
 
-from playgrounds.glue.context import DataFrameReader
+from playgrounds.glue.readers import DataFrameReader
 
 __all__ = ["DataFrameReader"]

@@ -1,5 +1,5 @@
 """``awsglue.dataframewriter``: glueContext.write_data_frame."""
 
-from playgrounds.glue.context import DataFrameWriter
+from playgrounds.glue.writers import DataFrameWriter
 
 __all__ = ["DataFrameWriter"]

@@ -1,6 +1,8 @@
 """``awsglue.dynamicframe``: DynamicFrame and its readers, writers and collections."""
 
-from playgrounds.glue.context import DynamicFrameReader, DynamicFrameWriter
-from playgrounds.glue.dynamicframe import DynamicFrame, DynamicFrameCollection
+from playgrounds.glue.collection import DynamicFrameCollection
+from playgrounds.glue.dynamicframe import DynamicFrame
+from playgrounds.glue.readers import DynamicFrameReader
+from playgrounds.glue.writers import DynamicFrameWriter
 
 __all__ = ["DynamicFrame", "DynamicFrameCollection", "DynamicFrameReader", "DynamicFrameWriter"]

@@ -1,14 +1,18 @@
-"""``playgrounds glue-local JOB [ARGS]...``: run a Glue job file on plain PySpark."""
+"""``playgrounds glue-local`` and ``glue-run``: a Glue job on plain PySpark, or in Glue's image."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
+from playgrounds.cli.kit import REPO_ROOT, lake_folder, lake_option
 from playgrounds.glue.errors import GlueShimError
 
-JOBS_DIR = Path(__file__).resolve().parent.parent.parent / "jobs"
+JOBS_DIR = REPO_ROOT / "jobs"
+# Options after the job's name belong to the job, as on Glue.
+_JOB_ARGUMENTS = {"ignore_unknown_options": True, "allow_interspersed_args": False}
 
 
 def job_file(job: str) -> Path:
@@ -22,19 +26,10 @@ def job_file(job: str) -> Path:
     raise GlueShimError(f"job {job!r} not found: give a .py path or a name from {JOBS_DIR}")
 
 
-@click.command(
-    "glue-local",
-    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
-)
+@click.command("glue-local", context_settings=_JOB_ARGUMENTS)
 @click.argument("job")
 @click.argument("job_args", nargs=-1, type=click.UNPROCESSED)
-@click.option(
-    "--lake",
-    type=click.Path(path_type=Path),
-    default=Path("lake"),
-    show_default=True,
-    help="Lake root: s3/ (buckets), catalog/ (metastore), _glue_bookmarks/ live under it.",
-)
+@lake_option("s3/ (buckets), catalog/ (metastore), _glue_bookmarks/ live under it.")
 @click.option("--job-name", help="--JOB_NAME given to the script [default: the file's name].")
 @click.option(
     "--bookmarks",
@@ -62,7 +57,7 @@ def job_file(job: str) -> Path:
 def glue_local(
     job: str,
     job_args: tuple[str, ...],
-    lake: Path,
+    lake: str,
     job_name: str | None,
     bookmark_option: str | None,
     local_s3_buckets: str,
@@ -75,12 +70,13 @@ def glue_local(
     Options for the job itself go after the job, as on Glue:
     `playgrounds glue-local prep_data_for_ml --raw_database demo-raw ...`.
     """
+    # Imported here: Spark's start-up cost is paid only by commands that use it.
     from playgrounds.glue.runner import LocalRun, parse_conf, run_job
 
     run = LocalRun(
         job=job_file(job),
         args=job_args,
-        lake=lake,
+        lake=lake_folder(lake, must_exist=False),
         job_name=job_name,
         bookmark_option=bookmark_option,
         extra_buckets=tuple(b.strip() for b in local_s3_buckets.split(",") if b.strip()),
@@ -90,3 +86,30 @@ def glue_local(
     )
     run_job(run)
     click.echo(f"Job {run.job.name} finished.")
+
+
+@click.command("glue-run", context_settings=_JOB_ARGUMENTS)
+@click.argument("job")
+@click.argument("job_args", nargs=-1, type=click.UNPROCESSED)
+@lake_option("mounted at /home/hadoop/workspace/lake in the container.")
+@click.option("--print", "only_print", is_flag=True, help="Only print the docker command.")
+@click.option(
+    "--no-aws", is_flag=True, help="Mount no ~/.aws and pass no AWS_PROFILE (file:// jobs)."
+)
+def glue_run(
+    job: str, job_args: tuple[str, ...], lake: str, only_print: bool, no_aws: bool
+) -> None:
+    """Run jobs/<JOB>.py in AWS's Glue 5 Docker image with the real awsglue (needs Docker).
+
+    Options for the job itself go after the job:
+    `playgrounds glue-run import_json_data --raw_zone file:///home/hadoop/workspace/lake/raw ...`.
+    """
+    from playgrounds.glue.docker import docker_command, run_in_docker
+
+    folder = lake_folder(lake, must_exist=False)
+    if only_print:
+        click.echo(" ".join(docker_command(job, job_args, lake=folder, aws=not no_aws)))
+        return
+    status = run_in_docker(job, job_args, lake=folder, aws=not no_aws)
+    if status:
+        sys.exit(status)

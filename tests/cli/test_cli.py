@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 from pyspark.sql import SparkSession
 
-from playgrounds.cli import cli, main, one_sentence
+from playgrounds.cli import cli, main
+from playgrounds.cli.kit import one_sentence
 from playgrounds.errors import InputError
 
 
@@ -100,3 +101,29 @@ def test_one_sentence_strips_java_stacks() -> None:
         "Py4JLikeError: Path does not exist: file:/x"
     )
     assert one_sentence(InputError("file x is empty")) == "file x is empty"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["sql", "SELECT 1", "--lake", "http://example.com/lake"],
+            "is not a local folder or an s3://",
+        ),
+        (["crawl", "raw", "--lake", ""], "the lake root must not be empty"),
+        (["ingest", "parks", "--date", "yesterday"], "'yesterday' is not a date like 2019-07-04"),
+        (["run", "--zip-match", "some"], "'some' is not one of 'workshop', 'all'"),
+    ],
+)
+def test_shared_options_refuse_bad_values_before_any_work(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_a_lake_root_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    afile = tmp_path / "lake"
+    afile.write_text("not a folder")
+    result = CliRunner().invoke(cli, ["catalog", "tables", "--lake", str(afile)])
+    assert result.exit_code == 2
+    assert f"{afile} is a file, not a lake folder" in result.output

@@ -1,27 +1,16 @@
-"""``playgrounds ingest income|parks|playgrounds|all``: the import jobs from the command line.
-
-Kept light at import time (``playgrounds --help`` must not load Spark): the
-ingest module and Spark are imported inside the commands.
-"""
+"""``playgrounds ingest income|parks|playgrounds|all``: the import jobs from the command line."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
+
+from playgrounds.cli.kit import byte_progress, console, date_option, lake_option
+from playgrounds.lake.layout import PARKS_TABLE, PLAYGROUNDS_TABLE
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -29,46 +18,15 @@ if TYPE_CHECKING:
     from playgrounds.lake.zones import Zone
     from playgrounds.sources.ingest import IngestResult
 
-console = Console(stderr=True)
-
-_DATASETS = ("parks", "playgrounds")
+_DATASETS = (PARKS_TABLE, PLAYGROUNDS_TABLE)
 
 
-@contextmanager
-def byte_progress(label: str) -> Iterator[Callable[[int, int | None], None]]:
-    """A progress bar in bytes (with speed and time left when the size is known)."""
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
-
-
-def _raw_zone(lake: str | None, raw: str | None, s3: str | None) -> Zone:
+def _raw_zone(lake: str, raw: str | None, s3: str | None) -> Zone:
     from playgrounds.lake.zones import Lake, open_zone
 
     if raw:
         return open_zone(raw, s3=s3)
     return Lake(lake, s3=s3).raw
-
-
-def _day(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as bad:
-        raise click.BadParameter(f"{value!r} is not a date like 2019-07-04") from bad
 
 
 def _report(result: IngestResult, zone: Zone) -> None:
@@ -109,13 +67,7 @@ def _where(function: Callable[..., Any]) -> Callable[..., Any]:
     """The options every ingest command takes: where the raw zone is, and the source."""
     for option in reversed(
         [
-            click.option(
-                "--lake",
-                metavar="ROOT",
-                default=None,
-                help="Lake root, a folder or s3://bucket/prefix; data goes to <ROOT>/raw. "
-                "[default: $PLAYGROUNDS_LAKE or ./lake]",
-            ),
+            lake_option("data goes to <ROOT>/raw."),
             click.option(
                 "--raw",
                 metavar="ZONE",
@@ -149,22 +101,20 @@ _year_option = click.option(
 _force_option = click.option(
     "--force", is_flag=True, help="Replace the income file even when it is already there."
 )
-_date_option = click.option(
-    "--date", "date", metavar="YYYY-MM-DD", help="Partition date to write [default: today]."
-)
+_date_option = date_option("Partition date to write.")
 
 
 @click.group("ingest")
-def ingest_command() -> None:
+def ingest_group() -> None:
     """Import the raw inputs into the lake's raw zone (the workshop's import jobs)."""
 
 
-@ingest_command.command("income")
+@ingest_group.command("income")
 @_where
 @_year_option
 @_force_option
 def income(
-    lake: str | None, raw: str | None, s3: str | None, source: str | None, year: int, force: bool
+    lake: str, raw: str | None, s3: str | None, source: str | None, year: int, force: bool
 ) -> None:
     """IRS SOI ZIP-code income CSV to <raw>/income-ny/year=YYYY/income.csv (skipped if present)."""
     _income(_raw_zone(lake, raw, s3), year, source, force)
@@ -174,11 +124,9 @@ def _json_command(dataset: str) -> click.Command:
     @_where
     @_date_option
     def command(
-        lake: str | None, raw: str | None, s3: str | None, source: str | None, date: str | None
+        lake: str, raw: str | None, s3: str | None, source: str | None, day: dt.date
     ) -> None:
-        zone = _raw_zone(lake, raw, s3)
-        day = _day(date)
-        _json(_spark(), zone, dataset, day, source)
+        _json(_spark(), _raw_zone(lake, raw, s3), dataset, day, source)
 
     command.__doc__ = (
         f"NYC Parks {dataset} JSON to Parquet at <raw>/{dataset}/year=Y/month=M/day=D/ "
@@ -188,21 +136,21 @@ def _json_command(dataset: str) -> click.Command:
 
 
 for _dataset in _DATASETS:
-    ingest_command.add_command(_json_command(_dataset))
+    ingest_group.add_command(_json_command(_dataset))
 
 
-@ingest_command.command("all")
+@ingest_group.command("all")
 @_where
 @_year_option
 @_date_option
 @_force_option
 def ingest_all(
-    lake: str | None,
+    lake: str,
     raw: str | None,
     s3: str | None,
     source: str | None,
     year: int,
-    date: str | None,
+    day: dt.date,
     force: bool,
 ) -> None:
     """Income, parks and playgrounds in one go (--source: a folder holding all three)."""
@@ -212,7 +160,6 @@ def ingest_all(
             param_hint="--source",
         )
     zone = _raw_zone(lake, raw, s3)
-    day = _day(date)
     _income(zone, year, source, force)
     spark = _spark()
     for dataset in _DATASETS:

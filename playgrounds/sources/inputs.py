@@ -15,31 +15,33 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import itertools
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from playgrounds.errors import InputError
+from playgrounds.lake.layout import (
+    INCOME_TABLE,
+    PARKS_TABLE,
+    PLAYGROUNDS_TABLE,
+    data_files,
+    latest_partition,
+)
 from playgrounds.transforms.columns import missing_columns, resolve_column
 from playgrounds.transforms.income import INCOME_COLUMNS, REQUIRED_INCOME_COLUMNS
 from playgrounds.transforms.prep import REQUIRED_PARKS_COLUMNS, REQUIRED_PLAYGROUNDS_COLUMNS
 
-INCOME_TABLE = "income-ny"
-PARKS_TABLE = "parks"
-PLAYGROUNDS_TABLE = "playgrounds"
 # The published names are DPR_Parks_001.json and DPR_Playgrounds_001.json; the
 # generated samples are DPR_Parks_sample.json and DPR_Playgrounds_sample.json.
 PARKS_FILE_PATTERN = "DPR_Parks*.json"
 PLAYGROUNDS_FILE_PATTERN = "DPR_Playgrounds*.json"
 INCOME_FILE_PATTERN = "*zpallagi*.csv*"
 
-_PARTITION = re.compile(r"^(?P<key>[A-Za-z_]\w*)=(?P<value>.+)$")
 _DIGITS = r"^\s*\d+\s*$"
 
 
@@ -52,25 +54,6 @@ class RawInputs:
     playgrounds: Path
     parks_base: Path | None = None
     playgrounds_base: Path | None = None
-
-
-def _partition_sort_key(folder: Path) -> tuple[int | str, ...]:
-    match = _PARTITION.match(folder.name)
-    value = match.group("value") if match else folder.name
-    return (int(value),) if value.isdigit() else (value,)
-
-
-def latest_partition(table: Path) -> Path:
-    """The newest ``key=value`` leaf folder of a table (numeric values compared as numbers)."""
-    current = table
-    while True:
-        children = [c for c in current.iterdir() if c.is_dir() and _PARTITION.match(c.name)]
-        if not children:
-            break
-        current = max(children, key=_partition_sort_key)
-    if current == table:
-        raise InputError(f"{table} has no year=/month=/day= partition folders")
-    return current
 
 
 def locate_raw_inputs(raw: Path) -> RawInputs:
@@ -111,14 +94,8 @@ def locate_raw_inputs(raw: Path) -> RawInputs:
     return RawInputs(income, parks, playgrounds, parks_base, playgrounds_base)
 
 
-def _data_files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_")))
-
-
 def _require_not_empty(path: Path) -> None:
-    files = _data_files(path)
+    files = data_files(path)
     if not files:
         raise InputError(f"{path} holds no data files")
     if all(f.stat().st_size == 0 for f in files):
@@ -134,9 +111,9 @@ def _require_columns(df: DataFrame, required: Sequence[str], path: Path, what: s
         )
 
 
-def _open_text(path: Path) -> io.TextIOBase:
+def _open_text(path: Path) -> TextIO:
     if path.suffix == ".gz":
-        return io.TextIOWrapper(gzip.open(path), encoding="utf-8", newline="")  # type: ignore[arg-type]
+        return gzip.open(path, "rt", encoding="utf-8", newline="")
     return open(path, encoding="utf-8", newline="")
 
 
@@ -172,7 +149,7 @@ def read_income(spark: SparkSession, path: Path) -> DataFrame:
     reported with its file and line instead of silently becoming null.
     """
     _require_not_empty(path)
-    if not any(_has_data_row(file) for file in _data_files(path)):
+    if not any(_has_data_row(file) for file in data_files(path)):
         raise InputError(f"{path} has a header but no rows")
     df = spark.read.option("header", True).csv(str(path))
     _require_columns(df, REQUIRED_INCOME_COLUMNS, path, "the IRS SOI ZIP-code income CSV header")
@@ -189,7 +166,7 @@ def read_income(spark: SparkSession, path: Path) -> DataFrame:
     if first_bad is not None:
         column = first_bad["column"]
         value = first_bad[column]
-        where = _line_of_value(_data_files(path), column, value)
+        where = _line_of_value(data_files(path), column, value)
         place = f"{where[0]} line {where[1]}" if where else str(path)
         raise InputError(f"{place}: column {column} holds {value!r}, expected a whole number")
     return df.select(
@@ -198,7 +175,7 @@ def read_income(spark: SparkSession, path: Path) -> DataFrame:
 
 
 def _require_json_array(path: Path) -> None:
-    for file in _data_files(path):
+    for file in data_files(path):
         with open(file, "rb") as handle:
             head = handle.read(4096).lstrip()
         if not head:

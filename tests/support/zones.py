@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pyarrow as pa
@@ -64,23 +63,3 @@ def basic_zone(zone: Path) -> Path:
     events_json(zone, "a", [{"Kind": "open", "count": 1}, {"Kind": "close", "count": 2}])
     events_json(zone, "b", [{"Kind": "open", "count": 3, "extra": {"x": 1.5}}])
     return zone
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def thrift_query(port: int, sql: str) -> list[tuple[object, ...]]:
-    """Run ``sql`` through a real DB-API client (PyHive) against the Thrift server on ``port``."""
-    from pyhive import hive
-
-    connection = hive.connect(host="127.0.0.1", port=port, username="analyst")
-    try:
-        cursor = connection.cursor()
-        cursor.execute(sql)
-        return [tuple(row) for row in cursor.fetchall()]
-    finally:
-        connection.close()

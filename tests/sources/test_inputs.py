@@ -1,5 +1,4 @@
-"""Bad input to the prep step: one clear error naming the file and column or row,
-and the previous output left exactly as it was."""
+"""Bad input to the prep step's readers: one clear error naming the file and column or row."""
 
 from __future__ import annotations
 
@@ -13,9 +12,8 @@ import pytest
 from pyspark.sql import SparkSession
 
 from playgrounds.errors import InputError
-from playgrounds.lake.atomic import replace_folder_atomically
-from playgrounds.lake.raw import locate_raw_inputs
-from playgrounds.pipeline import run_prep
+from playgrounds.pipeline.prep import run_prep
+from playgrounds.sources.inputs import locate_raw_inputs
 
 DAY = dt.date(2019, 7, 4)
 
@@ -26,10 +24,6 @@ def raw(tmp_path: Path, samples_dir: Path) -> Path:
     folder = tmp_path / "raw"
     shutil.copytree(samples_dir, folder)
     return folder
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def rewrite_csv(path: Path, edit_line: int, old: str, new: str) -> None:
@@ -121,45 +115,3 @@ def test_playgrounds_missing_a_field(spark: SparkSession, raw: Path) -> None:
     path.write_text(json.dumps(records))
     with pytest.raises(InputError, match=r"DPR_Playgrounds_sample\.json lacks column Level"):
         run_prep(spark, raw, raw.parent / "out", day=DAY)
-
-
-def test_failed_run_leaves_previous_output_intact(spark: SparkSession, raw: Path) -> None:
-    processed = raw.parent / "processed"
-    first = run_prep(spark, raw, processed, day=DAY)
-    before = snapshot(processed)
-    assert first.rows > 0 and before
-
-    (raw / "DPR_Parks_sample.json").write_text("<html>Service Unavailable</html>")
-    with pytest.raises(InputError):
-        run_prep(spark, raw, processed, day=DAY)
-    assert snapshot(processed) == before
-
-
-def test_interrupted_write_leaves_previous_output_and_no_debris(tmp_path: Path) -> None:
-    target = tmp_path / "table" / "year=2019"
-    target.mkdir(parents=True)
-    (target / "part-0.parquet").write_bytes(b"old")
-
-    def write_half_then_stop(staging: Path) -> None:
-        staging.mkdir()
-        (staging / "part-0.parquet").write_bytes(b"new, half")
-        raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        replace_folder_atomically(target, write_half_then_stop)
-    assert (target / "part-0.parquet").read_bytes() == b"old"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["year=2019"]
-
-
-def test_successful_write_replaces_the_whole_folder(tmp_path: Path) -> None:
-    target = tmp_path / "year=2019"
-    target.mkdir()
-    (target / "stale.parquet").write_bytes(b"old")
-
-    def write_new(staging: Path) -> None:
-        staging.mkdir()
-        (staging / "fresh.parquet").write_bytes(b"new")
-
-    replace_folder_atomically(target, write_new)
-    assert [p.name for p in target.iterdir()] == ["fresh.parquet"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["year=2019"]

@@ -22,7 +22,7 @@ depends on the clock or the environment, so two runs write byte-identical
 files.  Only the standard library is used: the generator must run where
 Spark is not installed.
 
-Run it with ``python -m playgrounds.samples --out data/samples``.
+Run it with ``python -m playgrounds.sources.samples --out data/samples``.
 """
 
 from __future__ import annotations
@@ -652,9 +652,9 @@ def generate(out_dir: Path) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m playgrounds.samples [--out DIR]``."""
+    """Command line: ``python -m playgrounds.sources.samples [--out DIR]``."""
     parser = argparse.ArgumentParser(
-        prog="python -m playgrounds.samples",
+        prog="python -m playgrounds.sources.samples",
         description=(
             "Write small, invented, deterministic stand-ins for the IRS ZIP income "
             "file and the NYC Parks parks/playgrounds files."

@@ -1,4 +1,4 @@
-"""Tests for ``playgrounds.samples`` (no Spark needed).
+"""Tests for ``playgrounds.sources.samples`` (no Spark needed).
 
 They check that the generator is deterministic, that the committed
 ``data/samples/`` cannot drift from it, and that every quirk of the real
@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from playgrounds import samples
+from playgrounds.sources import samples
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "data" / "samples"
 REAL_DATA = REPO.parent / "shared" / "data" / "nyc-2019"
 
@@ -80,7 +80,7 @@ def test_cli_run_with_another_hash_seed_gives_same_bytes(sample_dir: Path, tmp_p
     # A different PYTHONHASHSEED would expose any dependence on set/dict-of-str order.
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     result = subprocess.run(
-        [sys.executable, "-m", "playgrounds.samples", "--out", str(tmp_path)],
+        [sys.executable, "-m", "playgrounds.sources.samples", "--out", str(tmp_path)],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -95,10 +95,10 @@ def test_cli_run_with_another_hash_seed_gives_same_bytes(sample_dir: Path, tmp_p
 def test_committed_samples_equal_a_fresh_generation(sample_dir: Path) -> None:
     for name in samples.FILE_NAMES:
         committed = COMMITTED / name
-        assert committed.is_file(), f"{committed} missing: run python -m playgrounds.samples"
+        assert committed.is_file(), f"{committed} missing: run `playgrounds samples`"
         assert committed.read_bytes() == (sample_dir / name).read_bytes(), (
             f"{committed} differs from the generator: run "
-            "python -m playgrounds.samples --out data/samples"
+            "python -m playgrounds.sources.samples --out data/samples"
         )
 
 

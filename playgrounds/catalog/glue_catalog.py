@@ -13,9 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from playgrounds.catalog.crawler import ExistingTable, Partition, TablePlan
-from playgrounds.catalog.infer import Column
+from botocore.exceptions import BotoCoreError, ClientError
+
+from playgrounds.catalog.infer import CatalogColumn
+from playgrounds.catalog.model import ExistingTable, Partition, TablePlan
 from playgrounds.errors import PlaygroundsError
+from playgrounds.lake import aws
+from playgrounds.lake.local_s3 import local_path
 
 # batch_create_partition takes at most 100 partitions per call (Glue API limit).
 GLUE_PARTITION_BATCH = 100
@@ -40,10 +44,12 @@ _FORMATS: dict[str, dict[str, str]] = {
 
 
 def glue_client(region: str | None = None, endpoint_url: str | None = None) -> Any:
-    """A boto3 Glue client; region and endpoint from the arguments or the AWS environment."""
-    import boto3
+    """A boto3 Glue client from the one AWS client factory (:func:`playgrounds.lake.aws.client`).
 
-    return boto3.client("glue", region_name=region, endpoint_url=endpoint_url)
+    Without arguments the endpoint comes from ``AWS_ENDPOINT_URL_GLUE``, then
+    ``AWS_ENDPOINT_URL``, and the region from the AWS environment (else us-east-1).
+    """
+    return aws.client("glue", endpoint=endpoint_url, region=region)
 
 
 class GlueCatalog:
@@ -57,8 +63,6 @@ class GlueCatalog:
 
     def _call(self, operation: str, **kwargs: Any) -> Any:
         """Call the Glue API; a failure becomes one sentence naming the operation."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             return getattr(self.client, operation)(**kwargs)
         except ClientError as error:
@@ -72,14 +76,14 @@ class GlueCatalog:
 
     def _location(self, folder: Path) -> str:
         if self.zone.startswith(("s3://", "s3a://")):
-            from playgrounds.lake.local_s3 import local_path
-
             root = local_path(self.zone)
             relative = folder.resolve().relative_to(root.resolve()).as_posix()
             return f"{self.zone.rstrip('/')}/{relative}/"
         return f"file:{folder.resolve()}/"
 
-    def _storage(self, plan: TablePlan, folder: Path, columns: list[Column]) -> dict[str, Any]:
+    def _storage(
+        self, plan: TablePlan, folder: Path, columns: list[CatalogColumn]
+    ) -> dict[str, Any]:
         kind = _FORMATS[plan.format]
         serde_params = {"field.delim": plan.delimiter} if plan.format == "csv" else {}
         if plan.format == "csv":
@@ -95,7 +99,7 @@ class GlueCatalog:
             },
         }
 
-    def _table_input(self, plan: TablePlan, columns: list[Column]) -> dict[str, Any]:
+    def _table_input(self, plan: TablePlan, columns: list[CatalogColumn]) -> dict[str, Any]:
         parameters = {"classification": plan.format, "crawler": "playgrounds"}
         if plan.format == "csv":
             parameters["delimiter"] = plan.delimiter
@@ -126,8 +130,8 @@ class GlueCatalog:
         except self.client.exceptions.EntityNotFoundException:
             return None
         storage = table.get("StorageDescriptor", {})
-        columns = [Column(c["Name"].lower(), c["Type"]) for c in storage.get("Columns", [])]
-        keys = [Column(c["Name"].lower(), c["Type"]) for c in table.get("PartitionKeys", [])]
+        columns = [CatalogColumn(c["Name"].lower(), c["Type"]) for c in storage.get("Columns", [])]
+        keys = [CatalogColumn(c["Name"].lower(), c["Type"]) for c in table.get("PartitionKeys", [])]
         partitions: set[str] = set()
         if keys:
             pages = self.client.get_paginator("get_partitions").paginate(
@@ -153,7 +157,7 @@ class GlueCatalog:
         """delete_table (the catalog entry only; S3 objects stay)."""
         self._call("delete_table", DatabaseName=database, Name=plan.name)
 
-    def add_columns(self, database: str, plan: TablePlan, columns: list[Column]) -> None:
+    def add_columns(self, database: str, plan: TablePlan, columns: list[CatalogColumn]) -> None:
         """update_table with the columns appended."""
         existing = self.describe(database, plan)
         current = existing.columns if existing else []

@@ -26,6 +26,7 @@ from pyspark.sql import SparkSession
 from playgrounds.catalog.names import metastore_name
 from playgrounds.glue.errors import GlueShimError
 from playgrounds.glue.jvm import java_class, string_list
+from playgrounds.spark import quote_identifier
 
 MAP_ENV = "PLAYGROUNDS_GLUE_CATALOG_MAP"
 
@@ -112,7 +113,7 @@ def find_metastore_table(spark: SparkSession, database: str, table_name: str) ->
         serde = (_option(metadata.storage().serde()) or "").lower()
         provider = next((fmt for fmt in ("parquet", "orc", "json", "csv") if fmt in serde), "hive")
     return MetastoreTable(
-        f"`{db}`.`{table_name}`",
+        f"{quote_identifier(db)}.{quote_identifier(table_name)}",
         str(metadata.location()),
         provider.lower(),
         tuple(string_list(metadata.partitionColumnNames())),

@@ -109,12 +109,6 @@ class ScriptedHTTPServer:
         self._server.server_close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 _shared: dict[str, Any] = {}
 
 
@@ -133,7 +127,7 @@ def moto_endpoint() -> Iterator[str]:
         pytest.importorskip("moto.server", reason="pip install 'moto[server]' (the test extra)")
         from moto.server import ThreadedMotoServer
 
-        port = _free_port()
+        port = free_port()
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         server.start()
         _shared["moto"] = (server, f"http://127.0.0.1:{port}")
@@ -158,17 +152,6 @@ def s3_bucket(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[s
     yield bucket
 
 
-def tree_snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` (hidden ones too) with its bytes; {} when ``root`` is absent."""
-    if not root.exists():
-        return {}
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
 def bucket_snapshot(bucket: str, endpoint: str) -> dict[str, bytes]:
     """Every object in ``bucket`` with its bytes."""
     import boto3
@@ -179,3 +162,23 @@ def bucket_snapshot(bucket: str, endpoint: str) -> dict[str, bytes]:
         for item in page.get("Contents", []):
             objects[item["Key"]] = s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
     return objects
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def thrift_query(port: int, sql: str) -> list[tuple[object, ...]]:
+    """Run ``sql`` through a real DB-API client (PyHive) against the Thrift server on ``port``."""
+    from pyhive import hive
+
+    connection = hive.connect(host="127.0.0.1", port=port, username="analyst")
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        connection.close()

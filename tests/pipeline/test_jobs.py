@@ -1,0 +1,88 @@
+"""The jobs' typed options: what to resolve, how each argument is typed, one sentence if bad."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from playgrounds.errors import InputError
+from playgrounds.glue.options import GlueArgumentError, getResolvedOptions
+from playgrounds.pipeline.jobs import ImportIncomeOptions, ImportJsonOptions, PrepOptions
+
+PREP_ARGV = [
+    "prep_data_for_ml.py", "--JOB_NAME", "prep", "--raw_database", "demo-raw",
+    "--processed_zone", "s3://demo-processed/zone", "--date", "2019-07-04",
+    "--income_year", "2016", "--state", "ny", "--TempDir", "s3://tmp",
+]  # fmt: skip
+
+
+def resolve(options: Any, argv: list[str]) -> Any:
+    """``options`` resolved from ``argv`` as a job file does it."""
+    return options.from_arguments(getResolvedOptions(argv, options.argument_names(argv)))
+
+
+def test_prep_options_are_typed() -> None:
+    options = resolve(PrepOptions, PREP_ARGV)
+    assert isinstance(options, PrepOptions)
+    assert (options.job_name, options.raw_database, options.processed_zone) == (
+        "prep",
+        "demo-raw",
+        "s3://demo-processed/zone",
+    )
+    assert (options.day, options.income_year, options.state) == (dt.date(2019, 7, 4), 2016, "NY")
+    assert options.zip_match == "workshop"
+    assert options.arguments["TempDir"] == "s3://tmp"  # everything resolved, for Job.init
+
+
+def test_optional_arguments_are_resolved_only_when_given() -> None:
+    assert "zip_match" not in PrepOptions.argument_names(PREP_ARGV)
+    argv = [*PREP_ARGV, "--zip_match=all"]
+    assert PrepOptions.argument_names(argv)[-1] == "zip_match"
+    assert resolve(PrepOptions, argv).zip_match == "all"
+    income = resolve(
+        ImportIncomeOptions,
+        ["job.py", "--JOB_NAME", "i", "--raw_zone", "lake/raw", "--income_year", "2016"],
+    )
+    assert (income.raw_zone, income.income_year, income.source) == ("lake/raw", 2016, None)
+
+
+def test_today_is_the_run_date() -> None:
+    argv = ["job.py", "--JOB_NAME", "j", "--raw_zone", "r", "--dataset", "parks", "--date", "today"]
+    options = resolve(ImportJsonOptions, [*argv, "--source", "data/samples"])
+    assert (options.dataset, options.day, options.source) == (
+        "parks",
+        dt.date.today(),
+        "data/samples",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("--date", "2019-13-01"), r"^--date '2019-13-01' is not a date like 2019-07-04"),
+        (("--income_year", "16"), r"^--income_year '16' is not a year like 2016$"),
+        (("--zip_match", "some"), r"^--zip_match: zip_match must be one of workshop, all"),
+    ],
+)
+def test_a_bad_argument_is_one_sentence_naming_it(change: tuple[str, str], message: str) -> None:
+    argv = list(PREP_ARGV)
+    if change[0] in argv:
+        argv[argv.index(change[0]) + 1] = change[1]
+    else:
+        argv += list(change)
+    with pytest.raises(InputError, match=message):
+        resolve(PrepOptions, argv)
+
+
+def test_a_missing_argument_is_named_by_get_resolved_options() -> None:
+    argv = PREP_ARGV[: PREP_ARGV.index("--state")]
+    with pytest.raises(GlueArgumentError, match="the following arguments are required: --state"):
+        resolve(PrepOptions, argv)
+
+
+def test_an_unknown_dataset_is_refused() -> None:
+    argv = ["job.py", "--JOB_NAME", "j", "--raw_zone", "r", "--dataset", "trees", "--date", "today"]
+    with pytest.raises(InputError, match=r"^--dataset 'trees' is not one of parks, playgrounds$"):
+        resolve(ImportJsonOptions, argv)
