@@ -10,80 +10,90 @@ query as typed, an unknown table or column named as Athena would.
 
 from __future__ import annotations
 
-import logging
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-import sqlglot
 from pyspark.errors import AnalysisException, ParseException
 from pyspark.sql import DataFrame, SparkSession
 from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
 
 from playgrounds.catalog.names import glue_table_name, metastore_name
-from playgrounds.errors import PlaygroundsError
+from playgrounds.lake.layout import data_files
+from playgrounds.sql.errors import SqlError
+from playgrounds.sql.policy import (
+    DIALECTS,
+    RETURNS_ROWS,
+    LakeZones,
+    Statement,
+    StatementKind,
+    parse_statement,
+    plan_statement,
+    refusal,
+)
 
-DIALECTS = ("athena", "trino", "presto", "spark")
+__all__ = [
+    "DIALECTS",
+    "SqlError",
+    "SqlResult",
+    "check_output",
+    "run_sql",
+    "run_statement",
+    "translate",
+    "write_result",
+]
+
 # Catalog names Athena puts in front of a database; Spark has one catalog.
 ATHENA_CATALOGS = {"awsdatacatalog", "spark_catalog", "hive"}
 OUTPUT_SUFFIXES = (".csv", ".json", ".parquet")
 _QUOTED_NAME = re.compile(r'"([^"]+)"|`([^`]+)`')
-# sqlglot warns on stderr for every statement it passes through as a command; the
-# passthrough is deliberate here, so only its errors should reach the terminal.
-logging.getLogger("sqlglot").setLevel(logging.ERROR)
-# sqlglot describes a token as its repr; the user needs only the text.
-_TOKEN = re.compile(r"<Token token_type: [^,]+, text: ([^,]*), .*?>")
-
-
-class SqlError(PlaygroundsError):
-    """A query that cannot run: the sentence names the problem and where."""
-
-
-def _syntax_error(error: ParseError | TokenError, query: str) -> SqlError:
-    details = getattr(error, "errors", None) or []
-    if details:
-        first = details[0]
-        where = f"line {first.get('line')}, column {first.get('col')}"
-        near = (first.get("highlight") or "").strip()
-        description = _TOKEN.sub(r"'\1'", first.get("description") or str(error))
-        near_text = f" near {near!r}" if near else ""
-        return SqlError(f"SQL syntax error at {where}{near_text}: {description}")
-    first_line = str(error).splitlines()[0] if str(error) else "unparseable query"
-    return SqlError(f"SQL syntax error: {first_line}")
+_QUOTED_OR_STRING = re.compile(r"'[^']*'|\"[^\"]+\"|`[^`]+`")
 
 
 def translate(query: str, *, dialect: str = "athena") -> str:
-    """The Spark SQL for one Athena/Trino/Presto statement, with Glue names mapped."""
-    return _translate(query, dialect)[0]
+    """The Spark SQL for one Athena/Trino/Presto statement, with Glue names mapped.
+
+    The statement policy runs first (without the lake's zones: a statement that
+    writes is checked for its kind only), so a refused statement never translates.
+    """
+    statement = plan_statement(
+        parse_statement(query, dialect=dialect),
+        LakeZones(),
+        table_location=None,
+        dialect=dialect,
+        check_locations=False,
+    )
+    return _spark_sql(statement, query)[0]
 
 
-def _translate(query: str, dialect: str) -> tuple[str, dict[str, str]]:
+def _spark_sql(statement: Statement, query: str) -> tuple[str, dict[str, str]]:
     """Spark SQL and the databases it names (metastore name -> name as typed)."""
-    if dialect not in DIALECTS:
-        raise SqlError(f"unknown SQL dialect {dialect!r}: use one of {', '.join(DIALECTS)}")
-    if not query.strip():
-        raise SqlError("the query is empty")
-    try:
-        statements = [s for s in sqlglot.parse(query, read=dialect) if s is not None]
-    except (ParseError, TokenError) as error:
-        raise _syntax_error(error, query) from None
-    if len(statements) != 1:
-        raise SqlError(f"give one SQL statement at a time (found {len(statements)})")
-    tree = statements[0]
+    if statement.explained is not None:
+        inner, inner_names = _spark_sql(statement.explained, "")
+        options = f"{statement.explain_options} " if statement.explain_options else ""
+        return f"EXPLAIN {options}{inner}", inner_names
+    tree = statement.tree.copy()
     if isinstance(tree, exp.Command):
         # sqlglot keeps statements it does not model (SHOW TABLES/PARTITIONS/DATABASES ...) as
         # opaque text. Their quoted names are all databases or tables, so map each one.
-        typed: dict[str, str] = {}
+        named: dict[str, str] = {}
 
         def mapped(match: re.Match[str]) -> str:
             name = match.group(1) or match.group(2)
-            typed[metastore_name(name)] = name
+            named[metastore_name(name)] = name
             return f"`{metastore_name(name)}`"
 
-        return _QUOTED_NAME.sub(mapped, query.strip().rstrip(";")), typed
-    typed = {}
+        def outside_strings(match: re.Match[str]) -> str:
+            # A LOCATION '...' string is a path, not a name: leave it as typed.
+            quoted = match.group(0)
+            return quoted if quoted.startswith("'") else _QUOTED_NAME.sub(mapped, quoted)
+
+        text = query or tree.sql(dialect="spark")
+        return _QUOTED_OR_STRING.sub(outside_strings, text).strip().rstrip(";"), named
+    typed: dict[str, str] = {}
     ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
     for table in tree.find_all(exp.Table):
         if not table.name or (not table.db and table.name.lower() in ctes):
@@ -152,26 +162,72 @@ def _locate(query: str, message: str) -> str:
     return f" (line {line}, column {column})"
 
 
+@dataclass(frozen=True)
+class SqlResult:
+    """What a statement did: its kind, its rows (empty for a statement that changes the
+    catalog or the lake), a sentence saying what changed, and the Spark SQL that ran."""
+
+    kind: StatementKind
+    frame: DataFrame
+    note: str | None
+    spark_sql: str
+
+    @property
+    def returns_rows(self) -> bool:
+        """True for SELECT, SHOW, DESCRIBE and EXPLAIN."""
+        return self.kind in RETURNS_ROWS
+
+
 def run_sql(
     spark: SparkSession,
     query: str,
     *,
     dialect: str = "athena",
     database: str | None = None,
+    lake: Path | None = None,
 ) -> DataFrame:
     """Run an Athena-dialect query on Spark; ``database`` (a Glue name) is for unqualified tables.
 
     Analysis happens here, so an unknown table or column raises :class:`SqlError`
-    now; the rows are computed when the DataFrame is used.
+    now; the rows are computed when the DataFrame is used. Statements outside
+    Athena's set are refused before Spark runs anything (see
+    :mod:`playgrounds.sql.policy`); those that write need ``lake``.
     """
-    spark_sql, typed = _translate(query, dialect)
+    return run_statement(spark, query, dialect=dialect, database=database, lake=lake).frame
+
+
+def run_statement(
+    spark: SparkSession,
+    query: str,
+    *,
+    dialect: str = "athena",
+    database: str | None = None,
+    lake: Path | None = None,
+    on_translation: Callable[[str], None] | None = None,
+) -> SqlResult:
+    """Check ``query`` against the statement policy with ``lake``'s zones, then run it.
+
+    ``on_translation`` gets the Spark SQL just before it runs (``--show-translation``).
+    """
+    tree = parse_statement(query, dialect=dialect)
+    spark_sql, typed = "", dict[str, str]()
     try:
         if database:
             name = metastore_name(database)
             if not spark.catalog.databaseExists(name):
                 raise SqlError(f"database {database!r} does not exist in the catalog")
             spark.catalog.setCurrentDatabase(name)
-        return spark.sql(spark_sql)
+        statement = plan_statement(
+            tree,
+            LakeZones.of_lake(lake) if lake is not None else LakeZones(),
+            table_location=lambda table: _table_details(spark, table).get("Location"),
+            dialect=dialect,
+        )
+        spark_sql, typed = _spark_sql(statement, query)
+        before = _before(spark, statement)
+        if on_translation is not None:
+            on_translation(spark_sql)
+        frame = spark.sql(spark_sql)
     except ParseException as error:
         # sqlglot accepted it but Spark does not: show both so the user sees the translation.
         raise SqlError(
@@ -181,19 +237,81 @@ def run_sql(
     except AnalysisException as error:
         message = _analysis_message(error, spark, typed)
         raise SqlError(message + _locate(query, message)) from None
+    return SqlResult(statement.kind, frame, _note(statement, before), spark_sql)
 
 
-def write_result(frame: DataFrame, output: Path) -> Path:
-    """Write a result to one ``.csv`` (with header), ``.json`` (JSON lines) or ``.parquet`` file.
+def _table_details(spark: SparkSession, table: exp.Table) -> dict[str, str]:
+    """``DESCRIBE TABLE EXTENDED``'s details (Location, Type, ...) of a table named as typed."""
+    database = metastore_name(table.db) if table.db else spark.catalog.currentDatabase()
+    name = f"`{database}`.`{glue_table_name(table.name)}`"
+    try:
+        rows = spark.sql(f"DESCRIBE TABLE EXTENDED {name}").collect()
+    except AnalysisException:
+        return {}
+    return {str(row[0]).strip(): str(row[1]).strip() for row in rows if row[1] is not None}
 
-    Spark writes a folder; the single part file is moved into place, so the
-    output appears whole or not at all.
-    """
-    suffix = output.suffix.lower()
-    if suffix not in OUTPUT_SUFFIXES:
+
+def _before(spark: SparkSession, statement: Statement) -> dict[str, str]:
+    """What a message after the statement needs from before it: a dropped table's details,
+    the data files an INSERT INTO finds in its table."""
+    if statement.kind is StatementKind.DROP_TABLE and statement.target is not None:
+        details = _table_details(spark, statement.target)
+        if details.get("Type", "").upper() == "MANAGED":
+            raise refusal(
+                statement.kind,
+                f"{statement.target_name} is a managed table, and Spark would delete its "
+                "files with it (only external tables are dropped, as in Athena)",
+            )
+        return details
+    if statement.kind is StatementKind.INSERT_INTO and statement.location is not None:
+        return {"files": str(len(data_files(statement.location)))}
+    return {}
+
+
+def _note(statement: Statement, before: dict[str, str]) -> str | None:
+    """One sentence on what a statement that returns no rows changed."""
+    name = statement.target_name
+    if statement.kind is StatementKind.DROP_TABLE:
+        if not before:
+            return f"No table {name} to drop; nothing changed."
+        return (
+            f"Dropped table {name} from the catalog only; its files in "
+            f"{before.get('Location', 'its location')} were kept (Athena's DROP TABLE)."
+        )
+    if statement.kind is StatementKind.INSERT_INTO and statement.location is not None:
+        added = len(data_files(statement.location)) - int(before.get("files", "0"))
+        return f"Inserted into {name}: {added} new file(s) in {statement.location}, old files kept."
+    if statement.kind is StatementKind.CREATE_TABLE_AS:
+        return f"Created table {name} in {statement.location}."
+    if statement.kind in RETURNS_ROWS:
+        return None
+    return f"{statement.kind.value}: done."
+
+
+def check_output(output: Path, *, overwrite: bool = False) -> None:
+    """Refuse an output file name that is not .csv/.json/.parquet, or one that exists (unless
+    ``overwrite``): checked before Spark starts, and again before writing."""
+    if output.suffix.lower() not in OUTPUT_SUFFIXES:
         raise SqlError(
             f"cannot write {output}: the file name must end in {', '.join(OUTPUT_SUFFIXES)}"
         )
+    if output.is_dir():
+        raise SqlError(f"cannot write {output}: it is a folder; give a file name")
+    if output.exists() and not overwrite:
+        raise SqlError(f"{output} already exists: give another file name, or --force to replace it")
+
+
+def write_result(frame: DataFrame, output: Path, *, overwrite: bool = False) -> Path:
+    """Write a result to one ``.csv`` (with header), ``.json`` (JSON lines) or ``.parquet`` file.
+
+    Spark writes the rows partition by partition (nothing is collected into
+    this process, so the size of a result is bounded by the disk, not the
+    memory) into a staging folder beside the file; the single part file is
+    then renamed into place, so the output appears whole or not at all, and an
+    existing file is replaced only with ``overwrite``.
+    """
+    check_output(output, overwrite=overwrite)
+    suffix = output.suffix.lower()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".sql-", dir=output.parent))
     try:
