@@ -64,7 +64,13 @@ def catalog_lock(lake: Path, command: str = "playgrounds") -> Iterator[Path]:
     The lock is an ``flock`` on ``catalog.lock``: the kernel releases it when the
     process ends, however it ends, so a crash never leaves a stale lock.
     """
-    folder = catalog_dir(lake)
+    with metastore_lock(catalog_dir(lake), command) as folder:
+        yield folder
+
+
+@contextmanager
+def metastore_lock(folder: Path, command: str = "playgrounds") -> Iterator[Path]:
+    """:func:`catalog_lock` for a metastore kept in ``folder`` (``glue-local --metastore``)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_FILE
     # "a+" so opening does not truncate the holder's PID before we know we own the lock.

@@ -17,6 +17,7 @@ from playgrounds.glue.columns import lower_case_names
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError, reject_unsupported
 from playgrounds.glue.jvm import string_list
 from playgrounds.lake import layout
+from playgrounds.lake.atomic import add_files_atomically
 from playgrounds.lake.local_s3 import (
     SCHEMES,
     buckets_in,
@@ -315,7 +316,13 @@ def write_files(
     format_options: Mapping[str, Any],
     where: str,
 ) -> None:
-    """Append ``df`` under ``connection_options['path']`` as Glue's S3 sink does."""
+    """Append ``df`` under ``connection_options['path']`` as Glue's S3 sink does.
+
+    Glue's S3 sinks only append (there is no overwrite mode; a job that means to
+    replace data purges first). The files are written into a private staging
+    folder beside the target and moved in once complete, so a failed or killed
+    write adds nothing (see :func:`add_files_atomically`).
+    """
     reject_unsupported(where, dict(connection_options), {"path", "partitionKeys", "compression"})
     path = connection_options.get("path")
     if not path:
@@ -348,7 +355,11 @@ def write_files(
         raise GlueShimError(f"{where}: partitionKeys {', '.join(missing)} not in the frame")
     if keys:
         writer = writer.partitionBy(*keys)
-    writer.format("parquet" if fmt == "glueparquet" else fmt).save(spark_path(spark, str(path)))
+    spark_format = "parquet" if fmt == "glueparquet" else fmt
+    target = local_folder(str(path))
+    if target.exists() and not target.is_dir():
+        raise GlueShimError(f"{where}: {path} is a file, not a folder to write into")
+    add_files_atomically(target, lambda staging: writer.format(spark_format).save(staging.as_uri()))
 
 
 def purge(path: str, retention_hours: float) -> int:

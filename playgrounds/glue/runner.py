@@ -24,6 +24,7 @@ import importlib.util
 import os
 import runpy
 import sys
+import traceback
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from typing import Any
 from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
-from playgrounds.catalog.metastore import catalog_dir
+from playgrounds.catalog.metastore import catalog_dir, metastore_lock
 from playgrounds.errors import PlaygroundsError
 from playgrounds.glue import bookmarks, tables
 from playgrounds.glue import io as glue_io
@@ -175,6 +176,46 @@ def _patched_environ(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[key] = old
 
 
+class JobScriptError(PlaygroundsError):
+    """The job script raised: named by its file and line, as Glue's error log names them."""
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _first_line(error: BaseException) -> str:
+    # Spark's errors carry the Java exception; its message, not the Py4J text with the stack.
+    java = getattr(error, "java_exception", None)
+    text = str(java.getMessage()) if java is not None else str(error)
+    return next((line.strip() for line in text.splitlines() if line.strip()), "no message")
+
+
+def script_error(job: Path, error: BaseException) -> JobScriptError:
+    """``jobs/x.py line 12: ValueError: boom``: the script's last line on the way to ``error``."""
+    script = job.resolve()
+    lines = [
+        frame.lineno
+        for frame in traceback.extract_tb(error.__traceback__)
+        if Path(frame.filename).resolve() == script
+    ]
+    where = f"{_shown_path(job)} line {lines[-1]}" if lines else _shown_path(job)
+    return JobScriptError(f"{where}: {type(error).__name__}: {_first_line(error)}")
+
+
+def uses_metastore(run: LocalRun) -> bool:
+    """True when the job's catalog is the embedded metastore (no ``--catalog-map``)."""
+    return run.catalog_map is None
+
+
+def metastore_folder(run: LocalRun) -> Path:
+    """The folder of the Hive metastore the run opens."""
+    return run.metastore or catalog_dir(run.lake)
+
+
 def local_session(run: LocalRun) -> SparkSession:
     """The session a local run uses (local Hive metastore under the lake)."""
     # Workers must import what the driver does (pyarrow, this library).
@@ -183,7 +224,7 @@ def local_session(run: LocalRun) -> SparkSession:
         f"glue-local-{run.job.stem}",
         conf=dict(run.conf),
         # The crawler's catalog: <lake>/catalog, so from_catalog sees its tables.
-        hive_metastore_dir=(run.metastore or catalog_dir(run.lake)).resolve(),
+        hive_metastore_dir=metastore_folder(run).resolve(),
     )
 
 
@@ -191,7 +232,10 @@ def run_job(run: LocalRun, spark: SparkSession | None = None) -> dict[str, Any]:
     """Run ``run.job`` as Glue would; returns the script's globals.
 
     ``spark`` reuses a running session (tests, the benchmark); otherwise one
-    is created with :func:`local_session`.
+    is created with :func:`local_session`, after taking the metastore's lock
+    when the job uses it (see :func:`playgrounds.catalog.metastore.catalog_lock`),
+    so a busy catalog is one sentence naming its holder, not Derby's stack.
+    An exception from the script becomes :class:`JobScriptError` naming its line.
     """
     if not run.job.is_file():
         raise GlueShimError(f"job file {run.job} does not exist")
@@ -202,16 +246,23 @@ def run_job(run: LocalRun, spark: SparkSession | None = None) -> dict[str, Any]:
     argv = glue_argv(run)
     buckets = list(dict.fromkeys([*buckets_in(argv), *run.extra_buckets]))
     started: list[SparkSession] = []
+    held = contextlib.ExitStack()
 
     def session() -> SparkSession:
         if not started:
+            if spark is None and uses_metastore(run):
+                # Taken on the script's first use of Spark: a job that fails on
+                # its arguments neither waits for nor touches the catalog.
+                held.enter_context(
+                    metastore_lock(metastore_folder(run), f"glue-local {run.job.stem}")
+                )
             chosen = spark or local_session(run)
             # Mount before the script touches a bucket (see local_s3.mount_buckets).
             glue_io.mount(chosen, buckets)
             started.append(chosen)
         return started[0]
 
-    with _patched_environ(_environment(run)):
+    with held, _patched_environ(_environment(run)):
         saved_argv = sys.argv
         sys.argv = argv
         try:
@@ -223,6 +274,10 @@ def run_job(run: LocalRun, spark: SparkSession | None = None) -> dict[str, Any]:
                     f"job {run.job.name} exited with status {exit_.code}"
                 ) from exit_
             return {}
+        except PlaygroundsError:
+            raise  # already one sentence for the user
+        except Exception as error:
+            raise script_error(run.job, error) from error
         finally:
             sys.argv = saved_argv
             bookmarks.activate(None)

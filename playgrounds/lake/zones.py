@@ -21,7 +21,6 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +29,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from playgrounds.errors import InputError, PlaygroundsError
 from playgrounds.lake import aws, local_s3
-from playgrounds.lake.atomic import replace_folder_atomically
+from playgrounds.lake.atomic import (
+    new_stage_folder,
+    remove_stale_staging,
+    replace_folder_atomically,
+    staging_sibling,
+)
 from playgrounds.lake.layout import DEFAULT_LAKE_ROOT, LAKE_ENV, ZONES, is_hidden
 
 if TYPE_CHECKING:
@@ -109,6 +113,7 @@ class Zone(ABC):
         swaps it in, so a failed or killed write leaves the old folder as it was.
         Returns the folder's address.
         """
+        self.check_writable()
         with self.staging() as stage:
             out = stage / "parquet"
             frame.coalesce(1).write.parquet(out.as_uri())
@@ -117,18 +122,16 @@ class Zone(ABC):
 
     @contextmanager
     def staging(self) -> Iterator[Path]:
-        """A private local folder to build data in before a commit; always removed afterwards."""
-        folder = Path(_mkdtemp())
+        """A private local folder to build data in before a commit; always removed afterwards.
+
+        Its name carries this process's PID (``playgrounds-stage-<pid>-*``): one
+        left by a killed process is removed by the next staging in the same place.
+        """
+        folder = new_stage_folder()
         try:
             yield folder
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _mkdtemp() -> str:
-    import tempfile
-
-    return tempfile.mkdtemp(prefix="playgrounds-stage-")
 
 
 def _move_file(src: Path, target: Path) -> None:
@@ -141,7 +144,7 @@ def _move_file(src: Path, target: Path) -> None:
             raise
     # Another file system: copy next to the target (a hidden name nobody reads),
     # then rename, which is atomic within the target's folder.
-    sibling = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:12]}"
+    sibling = staging_sibling(target)
     try:
         shutil.copyfile(src, sibling)
         os.replace(sibling, target)
@@ -215,6 +218,7 @@ class LocalZone(Zone):
         """Rename the staged file into place (atomic on one file system)."""
         target = self.path_of(key)
         target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(target.parent)
         _move_file(staged, target)
 
     def commit_folder(self, key: str, staged: Path) -> None:

@@ -107,6 +107,8 @@ def prep_from_catalog(glue_context: Any, options: PrepOptions) -> str:
     the income year and the day asked for are listed and read; the state is
     kept by ``prepare_for_ml``. Returns the address written.
     """
+    # A zone that cannot be written fails here, before any table is read.
+    open_zone(options.processed_zone).check_writable()
 
     def read(folder: str, predicate: str) -> DataFrame:
         table = glue_table_name(folder)

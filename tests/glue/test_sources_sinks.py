@@ -138,3 +138,44 @@ def test_purge_s3_path_honours_retention(glue_context: Any, lake_dirs: Path) -> 
     assert not new.exists()
     with pytest.raises(UnsupportedGlueFeatureError, match="manifestFilePath"):
         glue_context.purge_s3_path(str(folder), {"manifestFilePath": "s3://m/"})
+
+
+def test_sinks_append_and_a_failed_write_adds_nothing(
+    spark: SparkSession, glue_context: Any, lake_dirs: Path
+) -> None:
+    from awsglue.dynamicframe import DynamicFrame
+
+    def write(rows: list[tuple[int, str]]) -> None:
+        frame = DynamicFrame.fromDF(
+            spark.createDataFrame(rows, "id long, year string"), glue_context, "f"
+        )
+        glue_context.write_dynamic_frame.from_options(
+            frame, "s3", {"path": "s3://out-bucket/appended", "partitionKeys": ["year"]}, "parquet"
+        )
+
+    write([(1, "2019")])
+    write([(2, "2019"), (3, "2020")])  # Glue's S3 sink appends: the first row stays
+    table = lake_dirs / "s3/out-bucket/appended"
+    assert_df_equality(
+        spark.read.parquet(str(table)),
+        spark.createDataFrame([(1, 2019), (2, 2019), (3, 2020)], "id long, year int"),
+        ignore_nullable=True,
+        ignore_row_order=True,
+    )
+    before = {p: p.read_bytes() for p in table.rglob("*") if p.is_file()}
+    # A write that fails inside Spark (a Python worker raising, as a bad UDF
+    # does) happens in the staging folder: nothing is added, nothing is left.
+    failing = spark.createDataFrame([(4, "2021")], "id long, year string").rdd.map(
+        lambda row: 1 // 0
+    )
+    with pytest.raises(Exception, match="ZeroDivisionError"):
+        frame = DynamicFrame.fromDF(
+            spark.createDataFrame(failing.map(lambda x: (x, "2021")), "id long, year string"),
+            glue_context,
+            "f",
+        )
+        glue_context.write_dynamic_frame.from_options(
+            frame, "s3", {"path": "s3://out-bucket/appended", "partitionKeys": ["year"]}, "parquet"
+        )
+    assert {p: p.read_bytes() for p in table.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in table.parent.iterdir()) == ["appended"]

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from tests.support.servers import bucket_snapshot
 from pyspark.sql import SparkSession
 
 from playgrounds.cli import main
 from playgrounds.errors import InputError
 from playgrounds.lake.zones import Lake, S3Zone
 from playgrounds.sources.ingest import ingest_income, ingest_nyc_parks_json
+from tests.support.servers import bucket_snapshot
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 SAMPLE_CSV = SAMPLES / "16zpallagi.csv"

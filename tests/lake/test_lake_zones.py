@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.support.snapshots import tree_snapshot
 
 from playgrounds.errors import InputError, PlaygroundsError
 from playgrounds.lake import local_s3
@@ -19,6 +18,7 @@ from playgrounds.lake.zones import (
     open_zone,
     s3_mode,
 )
+from tests.support.snapshots import tree_snapshot
 
 
 @pytest.fixture(autouse=True)
