@@ -114,8 +114,30 @@ def catalog_group() -> None:
 
 @catalog_group.command("serve")
 @lake_option("the catalog lives in <ROOT>/catalog.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=10000, show_default=True, help="Thrift (HiveServer2) port.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (another than loopback needs authentication).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=10000,
+    show_default=True,
+    help="Thrift (HiveServer2) port.",
+)
+@click.option(
+    "--password-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Clients log in with the first line of this file [default: $PLAYGROUNDS_SERVE_PASSWORD, "
+    "else a new password written to <ROOT>/catalog/serve.token, readable by you only].",
+)
+@click.option(
+    "--no-auth",
+    is_flag=True,
+    help="Let anyone connect without a password (only with a loopback --host).",
+)
 @click.option(
     "--crawl",
     "zones",
@@ -124,17 +146,48 @@ def catalog_group() -> None:
     help="Crawl this zone first (repeatable): nothing else can crawl while the server runs.",
 )
 @click.option("--prefix", default=DEFAULT_PREFIX, show_default=True, help="For --crawl.")
-def serve_command(lake: str, host: str, port: int, zones: tuple[str, ...], prefix: str) -> None:
+def serve_command(
+    lake: str,
+    host: str,
+    port: int,
+    password_file: Path | None,
+    no_auth: bool,
+    zones: tuple[str, ...],
+    prefix: str,
+) -> None:
     """Serve the catalog over JDBC/Thrift (HiveServer2) so many clients can query at once.
 
-    Connect with beeline (`beeline -u jdbc:hive2://127.0.0.1:10000`) or a DB-API client
-    (PyHive). Stop with Ctrl-C.
+    Clients log in with any user name and the password (beeline -u
+    jdbc:hive2://127.0.0.1:10000 -n me -p "$(cat lake/catalog/serve.token)"; PyHive
+    with auth="CUSTOM"). They may run queries, SHOW/DESCRIBE/EXPLAIN, CREATE TABLE
+    [AS SELECT], INSERT INTO, MSCK REPAIR TABLE, ALTER TABLE ADD PARTITION and DROP TABLE
+    of external tables; nothing that overwrites or deletes data. Stop with Ctrl-C.
     """
-    from playgrounds.catalog.serve import serve
+    from playgrounds.catalog.serve import (
+        PASSWORD_ENV,
+        check_exposure,
+        read_password_file,
+        serve,
+        token_path,
+    )
 
     root = lake_folder(lake)
+    if no_auth and password_file:
+        raise InputError("--no-auth and --password-file contradict each other: choose one")
+    check_exposure(host, authenticate=not no_auth)
+    password = os.environ.get(PASSWORD_ENV) or None
+    if password_file is not None:
+        password = read_password_file(password_file)
 
-    def ready(url: str) -> None:
+    def ready(url: str, token: str | None) -> None:
+        if token is not None:
+            console.print(
+                f"Password (also in {token_path(root)}, readable by you only): {token}",
+                highlight=False,
+                markup=False,
+            )
+        elif no_auth:
+            console.print("No authentication: anyone on this machine can connect.", style="yellow")
         console.print(
             f"Serving {root}/catalog at {url} (process {os.getpid()}); Ctrl-C to stop.",
             highlight=False,
@@ -149,7 +202,15 @@ def serve_command(lake: str, host: str, port: int, zones: tuple[str, ...], prefi
             for line in report.lines():
                 console.print(line, highlight=False, markup=False, soft_wrap=True)
 
-    serve(root, host=host, port=port, on_ready=ready, before=crawl_first if zones else None)
+    serve(
+        root,
+        host=host,
+        port=port,
+        password=password,
+        authenticate=not no_auth,
+        on_ready=ready,
+        before=crawl_first if zones else None,
+    )
 
 
 @catalog_group.command("tables")

@@ -2,7 +2,7 @@
 
 Two processes share the catalog beside the lake: the crawl registers the
 tables, the server (started afterwards) serves them to real clients and holds
-the lock meanwhile.
+the lock meanwhile. Clients log in with the password the server generated.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from playgrounds.catalog.serve import wait_for_port
-from tests.support.servers import free_port, thrift_query
+from tests.support.servers import free_port
 from tests.support.zones import basic_zone
 
 pytest.importorskip("pyhive.hive", reason="pip install 'pyhive[hive_pure_sasl]'")
@@ -26,7 +27,45 @@ pytest.importorskip("pyhive.hive", reason="pip install 'pyhive[hive_pure_sasl]'"
 PLAYGROUNDS = str(Path(sys.executable).parent / "playgrounds")
 
 
+def thrift_query(port: int, sql: str, password: str) -> list[tuple[object, ...]]:
+    """Run ``sql`` through PyHive, logged in with ``password``."""
+    from pyhive import hive
+
+    connection = hive.connect(
+        host="127.0.0.1", port=port, username="analyst", auth="CUSTOM", password=password
+    )
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--port", "99999"], "99999 is not in the range 1<=x<=65535"),
+        (["--port", "0"], "0 is not in the range 1<=x<=65535"),
+        (["--host", "0.0.0.0", "--no-auth"], "--no-auth is only allowed on 127.0.0.1/localhost"),
+    ],
+)
+def test_serve_refuses_bad_options_before_starting(
+    tmp_path: Path, options: list[str], message: str
+) -> None:
+    refused = subprocess.run(
+        [PLAYGROUNDS, "catalog", "serve", "--lake", str(tmp_path), *options],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode in (1, 2)
+    assert message in " ".join(refused.stderr.split())
+    assert not (tmp_path / "catalog").exists()  # nothing started
+
+
 @pytest.mark.e2e
+@pytest.mark.slow  # starts the server
 def test_crawl_then_serve_to_several_clients_holding_the_catalog(tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     basic_zone(lake / "raw")
@@ -66,6 +105,12 @@ def test_crawl_then_serve_to_several_clients_holding_the_catalog(tmp_path: Path)
         if not wait_for_port("127.0.0.1", port, timeout=120):
             server.kill()
             pytest.fail(f"server did not start: {server.communicate()[1][-2000:]}")
+        token_file = lake / "catalog" / "serve.token"
+        assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+        password = token_file.read_text().strip()
+        assert len(password) >= 32
+        with pytest.raises(Exception, match="Error validating the login"):
+            thrift_query(port, "SELECT 1", password=password[::-1])
         queries = {
             "boroughs": "SELECT substr(prop_id, 1, 1) AS b, count(*) FROM playgrounds_raw.parks "
             "GROUP BY substr(prop_id, 1, 1) ORDER BY b",
@@ -76,7 +121,7 @@ def test_crawl_then_serve_to_several_clients_holding_the_catalog(tmp_path: Path)
         results: dict[str, list[tuple[object, ...]]] = {}
 
         def run(name: str) -> None:
-            results[name] = thrift_query(port, queries[name])
+            results[name] = thrift_query(port, queries[name], password)
 
         clients = [threading.Thread(target=run, args=(name,)) for name in queries]
         for client in clients:
@@ -106,3 +151,4 @@ def test_crawl_then_serve_to_several_clients_holding_the_catalog(tmp_path: Path)
             server.kill()
             server.wait()
     assert server.returncode == 0
+    assert password in server.communicate()[1]  # printed once, at start
