@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +54,23 @@ def ensure_java() -> str:
     return os.environ["JAVA_HOME"]
 
 
+def task_log_level(log_level: str) -> str:
+    """The level of the executor's and writers' loggers: OFF at the default ERROR.
+
+    At ERROR they would print a failed task's Java stack before the driver
+    raises the failure that the command line turns into one sentence; a more
+    verbose level (``--debug`` sets WARN) shows them again.
+    """
+    return "OFF" if log_level in ("ERROR", "FATAL", "OFF") else log_level
+
+
 def _java_options(log_level: str, extra: str = "") -> str:
     return " ".join(
         part
         for part in (
             f"-Dlog4j2.configurationFile=file:{LOG4J_CONFIG}",
             f"-Dplaygrounds.log.level={log_level}",
+            f"-Dplaygrounds.task.log.level={task_log_level(log_level)}",
             # Serial GC and C1 only: a short local job finishes before C2 pays off.
             "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
             extra,
@@ -119,6 +130,20 @@ def spark_session(
 def quote_identifier(name: str) -> str:
     """A name as a Spark SQL identifier: back-quoted, with back-quotes inside doubled."""
     return "`" + name.replace("`", "``") + "`"
+
+
+def repeated_name(names: Sequence[str]) -> tuple[int, int] | None:
+    """The positions of the first column name that repeats, or None when all are distinct.
+
+    Names are compared without case, as Spark (``spark.sql.caseSensitive`` off),
+    the Hive metastore and Glue compare them: ``Zip`` and ``zip`` are one column twice.
+    """
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        first = seen.setdefault(name.strip().lower(), index)
+        if first != index:
+            return first, index
+    return None
 
 
 def hadoop_configuration(spark: SparkSession) -> Any:

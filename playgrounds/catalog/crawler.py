@@ -23,7 +23,11 @@ Policies (see docs/catalog.md):
   read by position), columns removed or retyped are *not* applied unless
   ``on_schema_change="replace"``, which re-creates the table (external: data
   untouched); registered partitions whose folders are gone are reported, not
-  dropped.
+  dropped;
+* folders whose names make the same table name (``income-ny`` and
+  ``income_ny``) are reported and neither is registered;
+* a table the catalog refuses (a column name Hive rejects) is reported and
+  the crawl goes on with the others, as Glue's crawler does; the report is kept.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from playgrounds.catalog.local import LocalCatalog
 from playgrounds.catalog.model import CatalogBackend, CrawlReport, Skip, TablePlan, TableResult
 from playgrounds.catalog.names import glue_table_name, metastore_name
 from playgrounds.catalog.plan import check_zone, plan_table, table_folders
-from playgrounds.errors import InputError
+from playgrounds.errors import InputError, describe_error
 from playgrounds.lake.local_s3 import is_s3_uri, local_path
 
 if TYPE_CHECKING:
@@ -184,7 +188,23 @@ def crawl_with(
     )
     check_zone(folder)
     plans: list[TablePlan] = []
+    by_name: dict[str, list[Path]] = {}
     for table_folder in table_folders(folder):
+        by_name.setdefault(glue_table_name(table_folder.name), []).append(table_folder)
+    for name, folders in by_name.items():
+        if len(folders) > 1:
+            # Merged, the two would each report the other's partitions missing on
+            # every re-crawl; neither is registered until one is renamed.
+            listed = " and ".join(f.name for f in folders)
+            report.tables.append(
+                TableResult(
+                    name,
+                    "skipped",
+                    reason=f"folders {listed} would both be table {name}: rename one of them",
+                    location=", ".join(str(f) for f in folders),
+                )
+            )
+    for table_folder in (folders[0] for folders in by_name.values() if len(folders) == 1):
         if progress:
             progress(f"Reading {table_folder.name}")
         planned = plan_table(table_folder)
@@ -204,7 +224,19 @@ def crawl_with(
     for plan in plans:
         if progress:
             progress(f"Registering {database}.{plan.name}")
-        report.tables.append(apply_plan(backend, database, plan, on_schema_change))
+        try:
+            result = apply_plan(backend, database, plan, on_schema_change)
+        except Exception as error:
+            # As Glue's crawler does: one table the catalog refuses (a column name
+            # Hive rejects) is reported, and the others are still registered.
+            result = TableResult(
+                plan.name,
+                "skipped",
+                format=plan.format,
+                location=str(plan.folder),
+                reason=f"the {backend.name} catalog refused it: {describe_error(error)}",
+            )
+        report.tables.append(result)
     report.tables.sort(key=lambda t: t.table)
     report.seconds = round(time.perf_counter() - started, 2)
     if report_dir is not None:

@@ -22,10 +22,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from playgrounds.spark import repeated_name
+
 # How much of a text file the crawler reads to classify it and infer types.
 SAMPLE_BYTES = 1 << 20
 SAMPLE_ROWS = 1000
 PARQUET_MAGIC = b"PAR1"
+_BOM = b"\xef\xbb\xbf"
 
 _INT = re.compile(r"^[+-]?\d+$")
 _FLOAT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$")
@@ -69,7 +72,7 @@ def _is_gzip(path: Path) -> bool:
     return path.name.endswith(".gz")
 
 
-def _head(path: Path, size: int = SAMPLE_BYTES) -> bytes:
+def _read_head(path: Path, size: int) -> bytes:
     if _is_gzip(path):
         try:
             with gzip.open(path, "rb") as stream:
@@ -80,6 +83,18 @@ def _head(path: Path, size: int = SAMPLE_BYTES) -> bytes:
             raise UnreadableFileError(f"{path} is not a readable gzip file ({bad})") from None
     with path.open("rb") as stream:
         return stream.read(size)
+
+
+def _head(path: Path, size: int = SAMPLE_BYTES) -> bytes:
+    """The first ``size`` bytes of the (decompressed) file, a byte-order mark left out.
+
+    Excel and some exports start UTF-8 text with a BOM; kept, it would glue itself
+    to the first column's name, and the header would no longer look like one.
+    Spark's CSV and JSON readers skip it too. A sample of ``size`` bytes is still
+    ``size`` bytes long, so callers can tell a cut sample by its length.
+    """
+    head = _read_head(path, size + len(_BOM))
+    return head.removeprefix(_BOM)[:size]
 
 
 def detect_format(path: Path) -> str:
@@ -156,15 +171,16 @@ def _delimiter(lines: list[str]) -> str:
     return best
 
 
-def _has_header(first: list[str], rows: list[list[str]]) -> bool:
-    """Glue's heuristic: a header is all non-numeric, distinct names unlike the data below.
+def _has_header(first: list[str], rows: list[list[str]], *, distinct: bool = True) -> bool:
+    """Glue's heuristic: a header is all non-numeric, distinct names (any case) unlike the data.
 
     With typed data (a number under a name) the answer is clear; when every column
     is text, the first row counts as a header only if none of its values recur in
-    its column, as repeated labels would in data.
+    its column, as repeated labels would in data. ``distinct=False`` asks whether
+    the row would be a header but for a repeated name.
     """
     names = [cell.strip() for cell in first]
-    if not all(names) or len(set(names)) != len(names):
+    if not all(names) or (distinct and len({name.lower() for name in names}) != len(names)):
         return False
     if any(_value_type(name) != "string" for name in names):
         return False
@@ -190,6 +206,23 @@ def _csv_columns(names: list[str], rows: list[list[str]]) -> list[CatalogColumn]
         for index, cell in enumerate(row[: len(names)]):
             types[index] = merge_types(types[index], _value_type(cell))
     return [CatalogColumn(name, kind or "string") for name, kind in zip(names, types, strict=True)]
+
+
+def _refuse_repeated_names(path: Path, names: list[str], what: str = "column") -> None:
+    """An :class:`UnreadableFileError` naming the first name that repeats, ignoring case.
+
+    The catalogs store names lower-cased (Glue) or compare them without case
+    (Hive, Spark), so ``Zip`` and ``zip`` are one name twice.
+    """
+    repeated = repeated_name(names)
+    if repeated is None:
+        return
+    first, second = (names[i].strip() for i in repeated)
+    spelled = f" (as {first} and {second})" if first != second else ""
+    raise UnreadableFileError(
+        f"{path} has {what} {second} twice{spelled}: "
+        f"{what}s {repeated[0] + 1} and {repeated[1] + 1}"
+    )
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -272,6 +305,10 @@ def infer_csv(path: Path) -> FileSchema:
         raise UnreadableFileError(f"{path} has no rows")
     first, rest = rows[0], rows[1:]
     header = _has_header(first, rest)
+    if not header and _has_header(first, rest, distinct=False):
+        # Glue would read such a header as a data row and name the columns col0...;
+        # silently, so the user would never learn why. Say which name repeats.
+        _refuse_repeated_names(path, first, "header column")
     width = max(len(row) for row in rows)
     names = _unique(first) if header else [f"col{i}" for i in range(width)]
     if header and width > len(names):
@@ -385,6 +422,7 @@ def infer_json(path: Path) -> FileSchema:
     if not records:
         raise UnreadableFileError(f"{path} has no records")
     fields = _json_fields(records)
+    _refuse_repeated_names(path, list(fields), "field")
     names = _unique(list(fields))
     source = dict(zip(names, fields, strict=True))
     columns = [CatalogColumn(name, fields[source[name]]) for name in names]
@@ -456,6 +494,7 @@ def infer_parquet(path: Path) -> FileSchema:
         schema = pq.read_schema(path)
     except (OSError, pa.ArrowException) as bad:
         raise UnreadableFileError(f"{path} has an unreadable Parquet footer ({bad})") from None
+    _refuse_repeated_names(path, list(schema.names))
     names = _unique(list(schema.names))
     columns = [
         CatalogColumn(name, arrow_to_hive(schema.field(i).type)) for i, name in enumerate(names)

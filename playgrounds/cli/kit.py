@@ -26,7 +26,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from playgrounds.errors import InputError, PlaygroundsError
+from playgrounds.errors import InputError, describe_error
 from playgrounds.lake.layout import DEFAULT_LAKE_ROOT, LAKE_ENV, parse_day
 from playgrounds.lake.local_s3 import is_s3_uri, local_path
 from playgrounds.transforms.choices import ZIP_MATCHES
@@ -41,13 +41,13 @@ console = Console(stderr=True, log_path=False)
 
 
 def one_sentence(error: BaseException) -> str:
-    """A user-facing sentence for an error: ours as written, Spark's without the Java stack."""
-    if isinstance(error, PlaygroundsError):
-        return str(error)
-    java = getattr(error, "java_exception", None)
-    text = str(java.getMessage()) if java is not None else str(error)
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return f"{type(error).__name__}: {first or 'no message'}"
+    """A user-facing sentence for an error: ours as written, others naming their file, no stack.
+
+    The rules (an ``OSError``'s path, the file in a Spark failure's Java chain)
+    live in :func:`playgrounds.errors.describe_error`, so the library's own
+    wrappers and the command line say the same thing.
+    """
+    return describe_error(error)
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from playgrounds.errors import InputError
+from playgrounds.errors import InputError, reading_input
 from playgrounds.lake.layout import INCOME_TABLE, date_partition
 from playgrounds.lake.zones import Zone, open_zone
 from playgrounds.sources.fetch import (
@@ -33,7 +33,7 @@ from playgrounds.sources.fetch import (
     is_url,
     stream_into,
 )
-from playgrounds.spark import quote_identifier
+from playgrounds.spark import quote_identifier, repeated_name
 from playgrounds.transforms.income import REQUIRED_INCOME_COLUMNS
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ IRS_KEY_COLUMNS: tuple[str, ...] = ("STATEFIPS", "STATE", "zipcode", "agi_stub")
 IRS_COLUMN_COUNTS: dict[int, int] = {2016: 147}
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_BOM = b"\xef\xbb\xbf"
 # A header line longer than this is not the IRS header (it is about 1.2 kB).
 _MAX_HEADER_BYTES = 1 << 16
 
@@ -162,6 +163,14 @@ def check_income_header(
             f"{source} does not start with the IRS ZIP-code header "
             f"({','.join(IRS_KEY_COLUMNS)}): it starts with {shown!r}"
         )
+    repeated = repeated_name(names)
+    if repeated is not None:
+        first, second = (names[i] for i in repeated)
+        spelled = f" (as {first} and {second})" if first != second else ""
+        raise InputError(
+            f"{source} header has column {second} twice{spelled}: "
+            f"columns {repeated[0] + 1} and {repeated[1] + 1}"
+        )
     present = {n.lower() for n in names}
     missing = [c for c in REQUIRED_INCOME_COLUMNS if c.lower() not in present]
     if missing:
@@ -193,6 +202,7 @@ class IncomeCsvSink:
         self._pending = b""
         self._line = 0
         self._columns = 0
+        self._bom_pending: bytes | None = b""
 
     def write(self, chunk: bytes) -> None:
         """Take compressed or plain bytes."""
@@ -216,6 +226,15 @@ class IncomeCsvSink:
                 self._inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
 
     def _take(self, data: bytes) -> None:
+        if self._bom_pending is not None:
+            # A byte-order mark (Excel writes one) is no part of the first column's
+            # name: it is not stored, or a crawler would not see the header.
+            data = self._bom_pending + data
+            if len(data) < len(_BOM) and _BOM.startswith(data):
+                self._bom_pending = data
+                return
+            self._bom_pending = None
+            data = data.removeprefix(_BOM)
         if not data:
             return
         assert self._handle is not None
@@ -237,7 +256,6 @@ class IncomeCsvSink:
         self._line += 1
         line = line.rstrip(b"\r")
         if self._line == 1:
-            line = line.removeprefix(b"\xef\xbb\xbf")
             if _looks_like_html(line) or b"," not in line:
                 self._refuse_header(line)
             fields = _fields(line)
@@ -258,6 +276,10 @@ class IncomeCsvSink:
         """Check the end of the data and close the staging file."""
         if self._inflate is not None and not self._inflate.eof:
             raise InputError(f"{self.source} is a gzip file that ends early (truncated)")
+        pending = self._bom_pending
+        if pending:  # fewer bytes than a BOM in all: they are data after all
+            self._bom_pending = None
+            self._take(pending)
         if self._pending:
             self._check_line(self._pending)
             self._pending = b""
@@ -416,6 +438,28 @@ def flat_json_schema(records: Sequence[dict[str, object]], order: Sequence[str])
     return ", ".join(columns)
 
 
+def _require_distinct_fields(order: Sequence[str], source: str) -> None:
+    """Fields that differ only in case are one column to Spark, Parquet readers and Glue."""
+    repeated = repeated_name(order)
+    if repeated is not None:
+        first, second = (order[i] for i in repeated)
+        raise InputError(
+            f"{source} has field {second} twice (as {first} and {second}): Spark and the "
+            "catalogs do not tell names apart by case"
+        )
+
+
+def _require_64_bit_integers(records: Sequence[dict[str, object]], source: str) -> None:
+    """A whole number beyond 64 bits does not fit Spark's bigint, the type a JSON integer gets."""
+    for index, record in enumerate(records):
+        for name, value in record.items():
+            if type(value) is int and not -(2**63) <= value < 2**63:
+                raise InputError(
+                    f"{source} item {index} field {name} holds the whole number {value}, "
+                    "beyond 64 bits"
+                )
+
+
 def _field_order(records: Sequence[dict[str, object]]) -> list[str]:
     # Spark's JSON inference sorts fields by name; the source's order is kept
     # instead (first appearance), so the Parquet reads like the published file.
@@ -458,19 +502,24 @@ def ingest_nyc_parks_json(
         sink.finish()
         records = parse_json_records(staged.read_bytes(), chosen)
         order = _field_order(records)
+        _require_distinct_fields(order, chosen)
         schema = flat_json_schema(records, order)
+        if schema is not None:
+            # Nested records are typed by Spark, which makes such a number a decimal.
+            _require_64_bit_integers(records, chosen)
         count = len(records)
         del records
         reader = spark.read.option("multiLine", True)
         if schema is not None:
             # The schema Spark would infer, known already: saves Spark a full pass.
             reader = reader.schema(schema).option("mode", "FAILFAST")
-        frame = reader.json(staged.as_uri())
-        if "_corrupt_record" in frame.columns:
-            raise InputError(f"{chosen} could not be read as JSON records by Spark")
-        zone.replace_with_parquet(
-            key, frame.select(*[frame[quote_identifier(name)] for name in order])
-        )
+        with reading_input(chosen, copy=staged):
+            frame = reader.json(staged.as_uri())
+            if "_corrupt_record" in frame.columns:
+                raise InputError(f"{chosen} could not be read as JSON records by Spark")
+            zone.replace_with_parquet(
+                key, frame.select(*[frame[quote_identifier(name)] for name in order])
+            )
     return IngestResult(
         dataset,
         zone.uri_of(key),

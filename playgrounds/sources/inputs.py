@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import gzip
 import itertools
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import TextIO
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from playgrounds.errors import InputError
+from playgrounds.errors import InputError, reading_input
 from playgrounds.lake.layout import (
     INCOME_TABLE,
     PARKS_TABLE,
@@ -32,6 +33,7 @@ from playgrounds.lake.layout import (
     data_files,
     latest_partition,
 )
+from playgrounds.spark import repeated_name
 from playgrounds.transforms.columns import missing_columns, resolve_column
 from playgrounds.transforms.income import INCOME_COLUMNS, REQUIRED_INCOME_COLUMNS
 from playgrounds.transforms.prep import REQUIRED_PARKS_COLUMNS, REQUIRED_PLAYGROUNDS_COLUMNS
@@ -64,10 +66,13 @@ def locate_raw_inputs(raw: Path) -> RawInputs:
         raise InputError(f"input path {raw} is not a folder")
 
     income_table = raw / INCOME_TABLE
+    _require_folder_if_present(income_table)
     if income_table.is_dir():
         income = latest_partition(income_table)
     else:
         candidates = sorted(raw.glob(INCOME_FILE_PATTERN))
+        for candidate in candidates:
+            _require_file(candidate, "the IRS ZIP-code income CSV")
         if not candidates:
             raise InputError(
                 f"no income input in {raw}: expected {INCOME_TABLE}/year=YYYY/ "
@@ -76,9 +81,12 @@ def locate_raw_inputs(raw: Path) -> RawInputs:
         income = candidates[0]
 
     def json_or_table(table: str, pattern: str) -> tuple[Path, Path | None]:
+        _require_folder_if_present(raw / table)
         if (raw / table).is_dir():
             return latest_partition(raw / table), raw / table
-        found = sorted(p for p in raw.glob(pattern) if p.is_file())
+        found = sorted(raw.glob(pattern))
+        for candidate in found:
+            _require_file(candidate, f"the NYC Parks {table} JSON file")
         if len(found) > 1:
             listed = ", ".join(p.name for p in found)
             raise InputError(f"{raw} holds several {table} files ({listed}): keep one")
@@ -92,6 +100,33 @@ def locate_raw_inputs(raw: Path) -> RawInputs:
     parks, parks_base = json_or_table(PARKS_TABLE, PARKS_FILE_PATTERN)
     playgrounds, playgrounds_base = json_or_table(PLAYGROUNDS_TABLE, PLAYGROUNDS_FILE_PATTERN)
     return RawInputs(income, parks, playgrounds, parks_base, playgrounds_base)
+
+
+def _require_folder_if_present(table: Path) -> None:
+    if table.exists() and not table.is_dir():
+        raise InputError(f"{table} is a file where the {table.name} table's folder is expected")
+
+
+def _require_file(path: Path, what: str) -> None:
+    if path.is_dir():
+        raise InputError(f"{path} is a folder where a file is expected ({what})")
+
+
+def _require_distinct_columns(columns: Sequence[str], path: Path | str) -> None:
+    repeated = repeated_name(columns)
+    if repeated is not None:
+        first, second = (columns[i] for i in repeated)
+        spelled = f" (as {first} and {second})" if first != second else ""
+        raise InputError(
+            f"{path} has column {second} twice{spelled}: "
+            f"columns {repeated[0] + 1} and {repeated[1] + 1}"
+        )
+
+
+def _named_input(path: Path) -> Path:
+    """The file to name when Spark fails reading ``path``: the one file of a folder, if one."""
+    files = data_files(path)
+    return files[0] if len(files) == 1 else path
 
 
 def _require_not_empty(path: Path) -> None:
@@ -112,14 +147,26 @@ def _require_columns(df: DataFrame, required: Sequence[str], path: Path, what: s
 
 
 def _open_text(path: Path) -> TextIO:
+    # utf-8-sig: a byte-order mark (Excel writes one) is not part of the first column's name.
     if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8", newline="")
-    return open(path, encoding="utf-8", newline="")
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+    return open(path, encoding="utf-8-sig", newline="")
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    with _open_text(path) as handle:
-        yield from enumerate(csv.reader(handle), start=1)
+    try:
+        with _open_text(path) as handle:
+            yield from enumerate(csv.reader(handle), start=1)
+    except EOFError:
+        raise InputError(f"{path} is a truncated gzip file (it ends early)") from None
+    except (gzip.BadGzipFile, zlib.error) as error:
+        raise InputError(f"{path} is not valid gzip data ({error})") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path} is not UTF-8 text (byte {error.start} of a line)") from None
+
+
+def _header(path: Path) -> list[str]:
+    return next((row for _, row in _csv_rows(path)), [])
 
 
 def _has_data_row(path: Path) -> bool:
@@ -149,20 +196,25 @@ def read_income(spark: SparkSession, path: Path) -> DataFrame:
     reported with its file and line instead of silently becoming null.
     """
     _require_not_empty(path)
-    if not any(_has_data_row(file) for file in data_files(path)):
-        raise InputError(f"{path} has a header but no rows")
-    df = spark.read.option("header", True).csv(str(path))
-    _require_columns(df, REQUIRED_INCOME_COLUMNS, path, "the IRS SOI ZIP-code income CSV header")
-    numeric = [resolve_column(df, code) for code in INCOME_COLUMNS]
-    is_bad = [
-        F.when(F.col(name).isNotNull() & ~F.col(name).rlike(_DIGITS), F.lit(name))
-        for name in numeric
-    ]
-    first_bad = (
-        df.select(F.coalesce(*is_bad).alias("column"), *numeric)
-        .filter(F.col("column").isNotNull())
-        .first()
-    )
+    with reading_input(_named_input(path)):
+        if not any(_has_data_row(file) for file in data_files(path)):
+            raise InputError(f"{path} has a header but no rows")
+        for file in data_files(path):
+            _require_distinct_columns(_header(file), file)
+        df = spark.read.option("header", True).csv(str(path))
+        _require_columns(
+            df, REQUIRED_INCOME_COLUMNS, path, "the IRS SOI ZIP-code income CSV header"
+        )
+        numeric = [resolve_column(df, code) for code in INCOME_COLUMNS]
+        is_bad = [
+            F.when(F.col(name).isNotNull() & ~F.col(name).rlike(_DIGITS), F.lit(name))
+            for name in numeric
+        ]
+        first_bad = (
+            df.select(F.coalesce(*is_bad).alias("column"), *numeric)
+            .filter(F.col("column").isNotNull())
+            .first()
+        )
     if first_bad is not None:
         column = first_bad["column"]
         value = first_bad[column]
@@ -177,7 +229,7 @@ def read_income(spark: SparkSession, path: Path) -> DataFrame:
 def _require_json_array(path: Path) -> None:
     for file in data_files(path):
         with open(file, "rb") as handle:
-            head = handle.read(4096).lstrip()
+            head = handle.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
         if not head:
             raise InputError(f"{file} is empty")
         if not head.startswith(b"["):
@@ -189,18 +241,20 @@ def _read_records(
     spark: SparkSession, path: Path, base: Path | None, required: Sequence[str], what: str
 ) -> DataFrame:
     _require_not_empty(path)
-    if path.is_file() and path.suffix == ".json":
-        _require_json_array(path)
-        df = spark.read.option("multiLine", True).json(str(path))
-        if "_corrupt_record" in df.columns:
-            raise InputError(f"{path} is not valid JSON: expected a JSON array of objects")
-    else:
-        reader = spark.read
-        if base is not None:
-            reader = reader.option("basePath", str(base))
-        df = reader.parquet(str(path))
+    with reading_input(_named_input(path)):
+        if path.is_file() and path.suffix == ".json":
+            _require_json_array(path)
+            df = spark.read.option("multiLine", True).json(str(path))
+            if "_corrupt_record" in df.columns:
+                raise InputError(f"{path} is not valid JSON: expected a JSON array of objects")
+        else:
+            reader = spark.read
+            if base is not None:
+                reader = reader.option("basePath", str(base))
+            df = reader.parquet(str(path))
     if not df.columns:
         raise InputError(f"{path} holds no records")
+    _require_distinct_columns(df.columns, path)
     _require_columns(df, required, path, what)
     return df
 

@@ -11,7 +11,15 @@ from pyspark.sql import SparkSession
 from playgrounds.catalog.crawler import crawl
 from playgrounds.catalog.model import Skip
 from playgrounds.errors import InputError
-from tests.support.zones import basic_zone, income_csv, parks_parquet, parquet, write
+from tests.support.zones import (
+    INCOME_HEADER,
+    basic_zone,
+    events_json,
+    income_csv,
+    parks_parquet,
+    parquet,
+    write,
+)
 
 
 def _tables(spark: SparkSession, db: str) -> set[str]:
@@ -178,3 +186,94 @@ def test_missing_and_empty_zones_change_nothing(spark: SparkSession, tmp_path: P
     report = crawl(spark, hollow, "crawl4-raw")
     assert report.table("parks").reason == "has no data files"
     assert spark.catalog.databaseExists("crawl4_raw") is False
+
+
+def test_a_table_the_metastore_refuses_is_reported_and_the_others_are_crawled(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    zone = tmp_path / "raw"
+    parks_parquet(zone, 2019, 7, 4)
+    crawl(spark, zone, "crawl5-raw")
+    # A new partition for parks, and a table whose JSON key holds a comma (Hive refuses it).
+    parks_parquet(zone, 2019, 7, 5)
+    events_json(zone, "a", [{"Kind": "open", "count, total": 1}])
+    crawls = tmp_path / "crawls"
+
+    report = crawl(spark, zone, "crawl5-raw", report_dir=crawls)
+
+    events = report.table("events")
+    assert events.action == "skipped"
+    assert events.reason is not None
+    assert events.reason.startswith("the local catalog refused it: ")
+    assert "count, total" in events.reason
+    assert report.table("parks").partitions_added == ["year=2019/month=7/day=5"]
+    assert _partitions(spark, "crawl5_raw.parks") == [
+        "year=2019/month=7/day=4",
+        "year=2019/month=7/day=5",
+    ]
+    assert _tables(spark, "crawl5_raw") == {"parks"}
+    kept = json.loads(Path(report.saved_to or "").read_text())
+    assert {t["table"]: t["action"] for t in kept["tables"]} == {
+        "events": "skipped",
+        "parks": "updated",
+    }
+    assert f"  events: skipped: {events.reason}" in report.lines()
+
+
+def test_a_header_with_a_byte_order_mark_is_still_the_header(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    zone = tmp_path / "raw"
+    body = "36,NY,10001,1,100,2500.5\n36,NY,10002,2,101,2501.5\n"
+    path = zone / "income-ny" / "year=2016" / "income.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\xef\xbb\xbf" + (INCOME_HEADER + body).encode())
+
+    report = crawl(spark, zone, "crawl6-raw")
+
+    assert report.table("income_ny").action == "created"
+    income = spark.table("crawl6_raw.income_ny")
+    assert income.columns == ["statefips", "state", "zipcode", "agi_stub", "n1", "a00100", "year"]
+    assert sorted(r["zipcode"] for r in income.collect()) == [10001, 10002]  # header not a row
+    assert income.select("statefips").distinct().collect()[0][0] == 36
+
+
+def test_a_csv_header_naming_a_column_twice_is_reported(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    zone = tmp_path / "raw"
+    income_csv(zone, 2016)
+    twice = "STATEFIPS,STATE,zipcode,agi_stub,N1,N1\n36,NY,10009,1,5,6\n"
+    write(zone / "income-ny" / "year=2017" / "income.csv", twice)
+
+    report = crawl(spark, zone, "crawl7-raw")
+
+    income = report.table("income_ny")
+    assert income.partitions_added == ["year=2016"]
+    assert income.columns == ["statefips", "state", "zipcode", "agi_stub", "n1", "a00100"]
+    assert _relative_skips(zone, income.skipped) == [
+        ("income-ny/year=2017/income.csv", "has header column N1 twice: header columns 5 and 6"),
+        ("income-ny/year=2017", "partition not registered: a file in it was skipped"),
+    ]
+
+
+def test_folders_that_make_one_table_name_are_an_error_naming_both(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    zone = tmp_path / "raw"
+    income_csv(zone, 2016)
+    write(zone / "income_ny" / "year=2017" / "income.csv", INCOME_HEADER + "36,NY,1,1,2,3.5\n")
+    parks_parquet(zone, 2019, 7, 4)
+
+    report = crawl(spark, zone, "crawl8-raw")
+    again = crawl(spark, zone, "crawl8-raw")
+
+    for result in (report, again):
+        income = result.table("income_ny")
+        assert income.action == "skipped"
+        assert income.reason == (
+            "folders income-ny and income_ny would both be table income_ny: rename one of them"
+        )
+        assert income.partitions_missing == []
+        assert result.table("parks").action in ("created", "unchanged")
+    assert _tables(spark, "crawl8_raw") == {"parks"}

@@ -115,3 +115,65 @@ def test_truncated_parquet_and_gzip(tmp_path: Path) -> None:
     cut_gz.write_bytes(packed[: len(packed) // 2])
     with pytest.raises(UnreadableFileError, match="truncated gzip"):
         infer_file(cut_gz)
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzip"])
+def test_a_byte_order_mark_is_not_part_of_the_header(tmp_path: Path, packed: bool) -> None:
+    text = b"\xef\xbb\xbfSTATE,zipcode,N1\nNY,10001,5\nNY,10002,6\n"
+    path = tmp_path / ("bom.csv.gz" if packed else "bom.csv")
+    path.write_bytes(gzip.compress(text) if packed else text)
+    schema = infer_file(path)
+    assert schema.header is True
+    assert [c.name for c in schema.columns] == ["state", "zipcode", "n1"]
+    assert schema.columns[1] == CatalogColumn("zipcode", "bigint")
+
+
+def test_json_with_a_byte_order_mark(tmp_path: Path) -> None:
+    lines = tmp_path / "a.json"
+    lines.write_bytes(b'\xef\xbb\xbf{"Kind": "x", "n": 1}\n{"Kind": "y", "n": 2}\n')
+    assert [c.name for c in infer_file(lines).columns] == ["kind", "n"]
+    array = tmp_path / "b.json"
+    array.write_bytes(b'\xef\xbb\xbf[{"a": 1}]')
+    assert infer_file(array).json_array is True
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        (
+            "twice.csv",
+            b"STATE,zipcode,N1,N1\nNY,10001,5,6\n",
+            r"twice\.csv has header column N1 twice: header columns 3 and 4$",
+        ),
+        (
+            "case.csv",
+            b"Zip,name,zip\n10001,a,10001\n",
+            r"has header column zip twice \(as Zip and zip\): header columns 1 and 3",
+        ),
+        (
+            "twice.json",
+            b'{"Zip": "10001", "zip": "10001"}\n',
+            r"has field zip twice \(as Zip and zip\): fields 1 and 2",
+        ),
+    ],
+)
+def test_a_name_twice_is_reported_not_renamed(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFileError, match=reason):
+        infer_file(path)
+
+
+def test_parquet_columns_that_differ_only_in_case(tmp_path: Path) -> None:
+    path = parquet(tmp_path / "p.parquet", [{"Zip": "10001", "zip": "10002"}])
+    with pytest.raises(UnreadableFileError, match=r"has column zip twice \(as Zip and zip\)"):
+        infer_file(path)
+
+
+def test_text_rows_with_a_repeated_value_are_still_data(tmp_path: Path) -> None:
+    # Not a header with a name twice: the data below repeats the labels, so no header at all.
+    schema = infer_file(write(tmp_path / "t.csv", "open,open\nclose,door\nopen,window\n"))
+    assert schema.header is False
+    assert [c.name for c in schema.columns] == ["col0", "col1"]

@@ -13,6 +13,7 @@ from playgrounds.lake.zones import Lake
 from playgrounds.sources.fetch import DownloadError, RetryPolicy
 from playgrounds.sources.ingest import (
     IRS_URL_TEMPLATE,
+    IncomeCsvSink,
     income_key,
     income_url,
     ingest_income,
@@ -228,6 +229,10 @@ def _bad_cases(sample: bytes) -> dict[str, tuple[bytes, str]]:
         "header only": (lines[0], r"has a header but no data rows"),
         "not CSV at all": (b"hello world\n" * 3, r"does not start with a CSV header"),
         "truncated gzip": (gzip.compress(sample)[:-300], r"gzip file that ends early"),
+        "column twice": (
+            lines[0].replace(b",A00100,", b",n1,") + b"".join(lines[1:]),
+            r"header has column n1 twice \(as N1 and n1\): columns 5 and \d+",
+        ),
     }
 
 
@@ -274,3 +279,23 @@ def test_interrupted_download_keeps_lake_and_leaves_no_staging(
         ingest_income(_raw(lake_root), source=url, force=True, progress=crash, retry=QUICK)
     assert tree_snapshot(lake_root) == before
     assert list(staging_root.iterdir()) == []
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzip"])
+def test_a_byte_order_mark_is_not_stored(lake_root: Path, tmp_path: Path, packed: bool) -> None:
+    body = b"\xef\xbb\xbf" + SAMPLE_CSV.read_bytes()
+    source = tmp_path / ("bom.csv.gz" if packed else "bom.csv")
+    source.write_bytes(gzip.compress(body) if packed else body)
+    result = ingest_income(_raw(lake_root), source=str(source))
+    assert _written(lake_root).read_bytes() == SAMPLE_CSV.read_bytes()
+    assert result.rows == SAMPLE_CSV.read_bytes().count(b"\n") - 1
+
+
+def test_a_byte_order_mark_split_across_chunks_is_not_stored(tmp_path: Path) -> None:
+    target = tmp_path / "staged.csv"
+    sink = IncomeCsvSink(target, "split.csv", 2016)
+    data = b"\xef\xbb\xbf" + SAMPLE_CSV.read_bytes()
+    for piece in (data[:1], data[1:2], data[2:5], data[5:]):
+        sink.write(piece)
+    sink.finish()
+    assert target.read_bytes() == SAMPLE_CSV.read_bytes()

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -162,3 +163,46 @@ def test_known_schema_matches_sparks_inference(spark: SparkSession, tmp_path: Pa
     ours = spark.read.schema(ddl).json(str(path)).schema
     assert {f.name: f.dataType for f in ours} == {f.name: f.dataType for f in inferred}
     assert flat_json_schema([{"a": {"b": 1}}], ["a"]) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda records: records[1].update(Acres=2**70),
+            r"item 1 field Acres holds the whole number 1180591620717411303424, beyond 64 bits",
+        ),
+        (
+            lambda records: records[2].update(Acres=-(2**63) - 1),
+            r"item 2 field Acres holds the whole number -9223372036854775809, beyond 64 bits",
+        ),
+        (
+            lambda records: records[0].update(zip="10001"),
+            r"has field zip twice \(as Zip and zip\)",
+        ),
+    ],
+    ids=["beyond-64-bits", "below-64-bits", "zip-twice-by-case"],
+)
+def test_records_spark_cannot_hold_are_refused_naming_item_and_field(
+    spark: SparkSession, tmp_path: Path, change: Any, message: str
+) -> None:
+    records = json.loads(PARKS.read_text())
+    change(records)
+    source = tmp_path / "DPR_Parks_001.json"
+    source.write_text(json.dumps(records))
+    lake = tmp_path / "lake"
+    with pytest.raises(InputError, match=message) as caught:
+        ingest_nyc_parks_json(spark, str(lake / "raw"), "parks", day=DAY, source=str(source))
+    assert str(caught.value).startswith(str(source))
+    assert not lake.exists()
+
+
+def test_the_largest_64_bit_integer_is_kept(spark: SparkSession, tmp_path: Path) -> None:
+    records = json.loads(PARKS.read_text())
+    records[0]["Acres"] = 2**63 - 1
+    source = tmp_path / "DPR_Parks_001.json"
+    source.write_text(json.dumps(records))
+    lake = tmp_path / "lake"
+    ingest_nyc_parks_json(spark, str(lake / "raw"), "parks", day=DAY, source=str(source))
+    written = pq.read_table(_partition(lake, "parks")).to_pylist()
+    assert max(row["Acres"] or 0 for row in written) == 2**63 - 1

@@ -115,3 +115,56 @@ def test_playgrounds_missing_a_field(spark: SparkSession, raw: Path) -> None:
     path.write_text(json.dumps(records))
     with pytest.raises(InputError, match=r"DPR_Playgrounds_sample\.json lacks column Level"):
         run_prep(spark, raw, raw.parent / "out", day=DAY)
+
+
+def test_income_column_twice_is_said_not_missing(spark: SparkSession, raw: Path) -> None:
+    income = raw / "16zpallagi.csv"
+    rewrite_csv(income, 1, ",A00100,", ",N1,")
+    with pytest.raises(InputError, match=r"16zpallagi\.csv has column N1 twice: columns 5 and"):
+        run_prep(spark, raw, raw.parent / "out", day=DAY)
+
+
+def test_parks_zip_twice_by_case_names_the_file(spark: SparkSession, raw: Path) -> None:
+    parks = raw / "DPR_Parks_sample.json"
+    records = json.loads(parks.read_text())
+    for record in records:
+        record["zip"] = record["Zip"]
+    parks.write_text(json.dumps(records))
+    with pytest.raises(InputError, match=r"DPR_Parks_sample\.json has column zip twice"):
+        run_prep(spark, raw, raw.parent / "out", day=DAY)
+
+
+def test_byte_order_marks_are_read_past(spark: SparkSession, raw: Path, tmp_path: Path) -> None:
+    for name in ("16zpallagi.csv", "DPR_Parks_sample.json", "DPR_Playgrounds_sample.json"):
+        path = raw / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    result = run_prep(spark, raw, tmp_path / "out", day=DAY)
+    assert result.rows > 0
+    assert not any(column.startswith("\ufeff") for column in result.columns)
+
+
+def test_truncated_gzip_income_names_the_file(spark: SparkSession, raw: Path) -> None:
+    income = raw / "16zpallagi.csv"
+    packed = gzip.compress(income.read_bytes())
+    (raw / "16zpallagi.csv.gz").write_bytes(packed[: len(packed) // 2])
+    income.unlink()
+    with pytest.raises(
+        InputError, match=r"16zpallagi\.csv\.gz is a truncated gzip file \(it ends early\)$"
+    ) as caught:
+        run_prep(spark, raw, raw.parent / "out", day=DAY)
+    # Spark's own failure is kept as the cause, for --debug.
+    assert "EOFException" in str(caught.value.__cause__)
+
+
+def test_files_and_folders_in_each_others_place(raw: Path) -> None:
+    income = raw / "16zpallagi.csv"
+    income.unlink()
+    income.mkdir()
+    with pytest.raises(InputError, match=r"16zpallagi\.csv is a folder where a file is expected"):
+        locate_raw_inputs(raw)
+    shutil.rmtree(income)
+    (raw / "income-ny").write_text("not a folder")
+    with pytest.raises(
+        InputError, match=r"raw/income-ny is a file where the income-ny table's folder is expected"
+    ):
+        locate_raw_inputs(raw)
