@@ -17,6 +17,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from playgrounds.errors import InputError
+
 STAGE_PREFIX = "playgrounds-stage-"
 # A hidden sibling of a target folder: ``.day=4.tmp-1234-0123456789ab`` holds a
 # write in progress, ``.day=4.old-...`` the old folder during the swap.
@@ -128,6 +130,9 @@ def replace_folder_atomically(target: Path, write: Callable[[Path], None]) -> No
     The swap is two renames on one file system: the old folder is set aside
     first and only deleted once the new one is in place.
     """
+    if target.exists() and not target.is_dir():
+        # A folder never replaces a file: the file may be someone's data.
+        raise InputError(f"{target} is a file where a folder is expected; move it away first")
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(target.parent)
     staging = staging_sibling(target, "tmp")

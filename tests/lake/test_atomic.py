@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from playgrounds.errors import InputError
 from playgrounds.lake.atomic import (
     STAGE_PREFIX,
     add_files_atomically,
@@ -134,3 +135,17 @@ def test_added_files_appear_whole_and_a_failed_write_adds_nothing(tmp_path: Path
         add_files_atomically(target, write_half)
     assert not (target / "year=2021").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["table"]
+
+
+def test_a_file_where_the_folder_goes_is_never_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "day=4"
+    target.write_bytes(b"someone's data")
+
+    def write_new(staging: Path) -> None:
+        staging.mkdir()
+        (staging / "part-0.parquet").write_bytes(b"new")
+
+    with pytest.raises(InputError, match=r"day=4 is a file where a folder is expected"):
+        replace_folder_atomically(target, write_new)
+    assert target.read_bytes() == b"someone's data"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["day=4"]
