@@ -22,6 +22,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from playgrounds.catalog.names import crawled_column_names
 from playgrounds.spark import repeated_name
 
 # How much of a text file the crawler reads to classify it and infer types.
@@ -225,21 +226,6 @@ def _refuse_repeated_names(path: Path, names: list[str], what: str = "column") -
     )
 
 
-def _unique(names: list[str]) -> list[str]:
-    """Lower-case names, made distinct the way Glue does (a ``_1`` suffix on repeats)."""
-    seen: dict[str, int] = {}
-    result = []
-    for raw in names:
-        name = raw.strip().lower() or "col"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}_{seen[name]}"
-        else:
-            seen[name] = 0
-        result.append(name)
-    return result
-
-
 def _last_line(path: Path) -> tuple[bytes, bool]:
     """The last non-empty line of an uncompressed file and whether the file ends with a newline."""
     with path.open("rb") as stream:
@@ -310,7 +296,7 @@ def infer_csv(path: Path) -> FileSchema:
         # silently, so the user would never learn why. Say which name repeats.
         _refuse_repeated_names(path, first, "header column")
     width = max(len(row) for row in rows)
-    names = _unique(first) if header else [f"col{i}" for i in range(width)]
+    names = crawled_column_names(first) if header else [f"col{i}" for i in range(width)]
     if header and width > len(names):
         raise UnreadableFileError(
             f"{path} has rows with {width} fields but its header names {len(names)} columns"
@@ -423,7 +409,7 @@ def infer_json(path: Path) -> FileSchema:
         raise UnreadableFileError(f"{path} has no records")
     fields = _json_fields(records)
     _refuse_repeated_names(path, list(fields), "field")
-    names = _unique(list(fields))
+    names = crawled_column_names(list(fields))
     source = dict(zip(names, fields, strict=True))
     columns = [CatalogColumn(name, fields[source[name]]) for name in names]
     return FileSchema(
@@ -495,7 +481,7 @@ def infer_parquet(path: Path) -> FileSchema:
     except (OSError, pa.ArrowException) as bad:
         raise UnreadableFileError(f"{path} has an unreadable Parquet footer ({bad})") from None
     _refuse_repeated_names(path, list(schema.names))
-    names = _unique(list(schema.names))
+    names = crawled_column_names(list(schema.names))
     columns = [
         CatalogColumn(name, arrow_to_hive(schema.field(i).type)) for i, name in enumerate(names)
     ]

@@ -27,8 +27,8 @@ from typing import IO
 from pyspark.sql import SparkSession
 
 from playgrounds.errors import PlaygroundsError
+from playgrounds.lake.layout import CATALOG_FOLDER
 
-CATALOG_DIR = "catalog"
 LOCK_FILE = "catalog.lock"
 
 
@@ -38,7 +38,7 @@ class CatalogBusyError(PlaygroundsError):
 
 def catalog_dir(lake: Path) -> Path:
     """Where the local catalog of ``lake`` lives."""
-    return lake / CATALOG_DIR
+    return lake / CATALOG_FOLDER
 
 
 def crawls_dir(lake: Path) -> Path:

@@ -9,6 +9,7 @@ sees the mapped name.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _NOT_ALLOWED = re.compile(r"[^a-z0-9_]")
 
@@ -21,3 +22,23 @@ def metastore_name(glue_name: str) -> str:
 def glue_table_name(folder_name: str) -> str:
     """A table name as a Glue crawler derives it from a folder: ``income-ny`` -> ``income_ny``."""
     return metastore_name(folder_name)
+
+
+def crawled_column_names(names: Sequence[str]) -> list[str]:
+    """Column names as a Glue crawler registers them (CSV header cells, JSON or Parquet fields).
+
+    Trimmed and lower-cased (the medicare sample's ``' Average Covered Charges '``
+    is ``average covered charges``), an empty cell named ``col``, and a repeat
+    given a ``_1``, ``_2`` suffix.
+    """
+    seen: dict[str, int] = {}
+    result = []
+    for raw in names:
+        name = raw.strip().lower() or "col"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 0
+        result.append(name)
+    return result

@@ -9,8 +9,9 @@ holds the catalog lock while it runs.
 
 Clients log in with a password (HiveServer2's CUSTOM authentication, checked by
 ``jvm/PasswordAuthenticator.java``), and every statement passes
-``jvm/StatementPolicy.java`` (Athena's statement set) with file-path queries
-off. The threat model is in docs/catalog.md.
+``jvm/StatementPolicy.java`` (Athena's statement set, with the lake's rules on
+locations: the decisions of ``playgrounds/sql/policy.py``) with file-path
+queries off. The threat model is in docs/catalog.md.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pyspark.sql import SparkSession
 from playgrounds.catalog.jvm import AUTHENTICATOR, served_session
 from playgrounds.catalog.metastore import catalog_dir, catalog_lock, catalog_session
 from playgrounds.errors import InputError, PlaygroundsError
+from playgrounds.lake.layout import PROCESSED_ZONE, RAW_ZONE, RESULTS_FOLDER
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 10000
@@ -125,6 +127,13 @@ def _quiet_disconnects(spark: SparkSession) -> None:
     )
 
 
+def lake_zones(lake: Path) -> dict[str, Path]:
+    """The folders the statement policy knows: tables point into ``raw`` or ``processed``,
+    writes go to ``processed`` or (CREATE TABLE AS) ``results`` (as ``LakeZones.of_lake``
+    in ``playgrounds/sql/policy.py``, which this layer cannot import)."""
+    return {name: lake / name for name in (RAW_ZONE, PROCESSED_ZONE, RESULTS_FOLDER)}
+
+
 def check_exposure(host: str, authenticate: bool) -> None:
     """Refuse to serve without a password on an address other machines can reach."""
     if not authenticate and not is_loopback(host):
@@ -140,12 +149,14 @@ def start_thrift_server(
     port: int = DEFAULT_PORT,
     *,
     password: str | None,
+    lake: Path | None = None,
 ) -> Any:
     """Start HiveServer2 (Thrift, binary) on ``host:port`` over ``spark``'s catalog; returns it.
 
     Clients log in with ``password`` (any user name); ``None`` lets anyone in and
     is refused unless ``host`` is loopback. Every client statement passes the
-    statement policy, with file-path queries off. The caller keeps the session
+    statement policy, with file-path queries off; table locations and writes
+    must stay in ``lake``'s zones (without a lake: reads only). The caller keeps the session
     alive and calls ``.stop()`` on the result to close the port (the session and
     its SparkContext keep running).
     """
@@ -157,7 +168,13 @@ def start_thrift_server(
     assert jvm is not None
     _quiet_disconnects(spark)
     # Loads our classes too (the authenticator is looked up by name at each login).
-    served = served_session(spark)
+    zones = lake_zones(lake) if lake is not None else {}
+    served = served_session(
+        spark,
+        raw=zones.get(RAW_ZONE),
+        processed=zones.get(PROCESSED_ZONE),
+        results=zones.get(RESULTS_FOLDER),
+    )
     system = jvm.java.lang.System
     if password is None:
         system.clearProperty(DIGEST_PROPERTY)
@@ -220,7 +237,7 @@ def serve(
         spark = catalog_session(lake, "playgrounds-thrift-server")
         if before is not None:
             before(spark)
-        server = start_thrift_server(spark, host, port, password=secret)
+        server = start_thrift_server(spark, host, port, password=secret, lake=lake)
         if on_ready:
             on_ready(jdbc_url(host, port), token)
         previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)

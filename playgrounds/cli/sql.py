@@ -14,6 +14,7 @@ from rich.table import Table
 
 from playgrounds.cli.kit import console, lake_folder, lake_option
 from playgrounds.errors import InputError
+from playgrounds.lake.layout import LAKE_FOLDERS, PROCESSED_ZONE, RAW_ZONE, RESULTS_FOLDER
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 MAX_TERMINAL_ROWS = 10_000
 # Folders of the lake that `--output` never writes into: the zones belong to the
 # steps that write them, the catalog folder to the metastore.
-LAKE_FOLDERS_NOT_FOR_OUTPUT = ("raw", "processed", "results", "catalog")
+LAKE_FOLDERS_NOT_FOR_OUTPUT = LAKE_FOLDERS
 SQL_ON_FILES = "spark.sql.runSQLOnFiles"
 
 
@@ -97,9 +98,9 @@ def sql(
     kind = check_statement(
         query,
         dialect=dialect,
-        raw_zone=root / "raw",
-        processed_zone=root / "processed",
-        results_location=root / "results",
+        raw_zone=root / RAW_ZONE,
+        processed_zone=root / PROCESSED_ZONE,
+        results_location=root / RESULTS_FOLDER,
         table_location=None,
     )
     if output is not None:

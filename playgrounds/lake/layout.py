@@ -16,8 +16,14 @@ from playgrounds.errors import InputError
 # A lake root: the argument, else $PLAYGROUNDS_LAKE, else ./lake.
 LAKE_ENV = "PLAYGROUNDS_LAKE"
 DEFAULT_LAKE_ROOT = "lake"
-# A lake root holds these zones (and the catalog/ beside them).
-ZONES: tuple[str, ...] = ("raw", "processed")
+# A lake root holds these zones, the results of CREATE TABLE AS without a
+# location (Athena's query results location), and the catalog.
+RAW_ZONE = "raw"
+PROCESSED_ZONE = "processed"
+ZONES: tuple[str, ...] = (RAW_ZONE, PROCESSED_ZONE)
+RESULTS_FOLDER = "results"
+CATALOG_FOLDER = "catalog"
+LAKE_FOLDERS: tuple[str, ...] = (*ZONES, RESULTS_FOLDER, CATALOG_FOLDER)
 
 # The raw zone's tables, named as the workshop's S3 folders (the crawler turns
 # "income-ny" into the table income_ny).

@@ -35,7 +35,14 @@ from playgrounds.lake.atomic import (
     replace_folder_atomically,
     staging_sibling,
 )
-from playgrounds.lake.layout import DEFAULT_LAKE_ROOT, LAKE_ENV, ZONES, is_hidden
+from playgrounds.lake.layout import (
+    DEFAULT_LAKE_ROOT,
+    LAKE_ENV,
+    PROCESSED_ZONE,
+    RAW_ZONE,
+    ZONES,
+    is_hidden,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -469,9 +476,9 @@ class Lake:
     @property
     def raw(self) -> Zone:
         """The raw zone: the ingest jobs' output, as published."""
-        return self.zone("raw")
+        return self.zone(RAW_ZONE)
 
     @property
     def processed(self) -> Zone:
         """The processed zone: the prep step's output."""
-        return self.zone("processed")
+        return self.zone(PROCESSED_ZONE)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from playgrounds.catalog.crawler import crawl
 from playgrounds.catalog.metastore import crawls_dir, open_catalog
+from playgrounds.lake.layout import PROCESSED_ZONE, RAW_ZONE
 from playgrounds.pipeline.prep import PrepResult, Progress, no_progress, run_prep
 from playgrounds.sources.ingest import JSON_DATASETS, ingest_income, ingest_nyc_parks_json
 from playgrounds.sql.query import run_sql
@@ -52,7 +53,7 @@ def run_workshop(
     The catalog of ``lake`` is held for the whole run (see ``catalog.metastore``).
     """
     day = day or dt.date.today()
-    raw, processed = lake / "raw", lake / "processed"
+    raw, processed = lake / RAW_ZONE, lake / PROCESSED_ZONE
     progress("Starting Spark over the lake's catalog")
     with open_catalog(lake, "run") as spark:
         progress(f"Ingesting income from {source}")

@@ -30,6 +30,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
+from playgrounds.lake.layout import PROCESSED_ZONE, RAW_ZONE, RESULTS_FOLDER
 from playgrounds.lake.local_s3 import is_s3_uri, local_path
 from playgrounds.sql.errors import SqlError, StatementRefusedError, syntax_error
 
@@ -468,7 +469,7 @@ class LakeZones:
     def of_lake(cls, lake: Path) -> LakeZones:
         """``<lake>/raw``, ``<lake>/processed``, and ``<lake>/results`` for CTAS without a
         location (Athena writes those under the workgroup's query results location)."""
-        return cls(lake / "raw", lake / "processed", lake / "results")
+        return cls(lake / RAW_ZONE, lake / PROCESSED_ZONE, lake / RESULTS_FOLDER)
 
     def writable(self) -> list[Path]:
         return [zone.resolve() for zone in (self.processed, self.results) if zone is not None]

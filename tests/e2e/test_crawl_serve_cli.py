@@ -19,27 +19,13 @@ from pathlib import Path
 import pytest
 
 from playgrounds.catalog.serve import wait_for_port
-from tests.support.servers import free_port
+from tests.support.servers import free_port, thrift_query
+from tests.support.snapshots import tree_snapshot
 from tests.support.zones import basic_zone
 
 pytest.importorskip("pyhive.hive", reason="pip install 'pyhive[hive_pure_sasl]'")
 
 PLAYGROUNDS = str(Path(sys.executable).parent / "playgrounds")
-
-
-def thrift_query(port: int, sql: str, password: str) -> list[tuple[object, ...]]:
-    """Run ``sql`` through PyHive, logged in with ``password``."""
-    from pyhive import hive
-
-    connection = hive.connect(
-        host="127.0.0.1", port=port, username="analyst", auth="CUSTOM", password=password
-    )
-    try:
-        cursor = connection.cursor()
-        cursor.execute(sql)
-        return [tuple(row) for row in cursor.fetchall()]
-    finally:
-        connection.close()
 
 
 @pytest.mark.parametrize(
@@ -133,6 +119,22 @@ def test_crawl_then_serve_to_several_clients_holding_the_catalog(tmp_path: Path)
             "train": [(1, 3), (0, 4), (1, 5)],
             "income": [(2016, 3), (2017, 3)],
         }
+        # The server knows this lake's zones: tables stay inside, the raw zone is ingest's.
+        outside = tmp_path / "outside"
+        (outside / "secret.csv").parent.mkdir()
+        (outside / "secret.csv").write_text("password,hunter2\n")
+        raw_before = tree_snapshot(lake / "raw")
+        with pytest.raises(Exception, match="CREATE EXTERNAL TABLE is not allowed: its LOCATION"):
+            thrift_query(
+                port,
+                "CREATE EXTERNAL TABLE playgrounds_raw.secret (line string) STORED AS TEXTFILE "
+                f"LOCATION '{outside}'",
+                password,
+            )
+        with pytest.raises(Exception, match=r"INSERT INTO is not allowed: playgrounds_raw\.train"):
+            thrift_query(port, "INSERT INTO playgrounds_raw.train SELECT 9, 9.0, 9", password)
+        assert tree_snapshot(lake / "raw") == raw_before
+        assert tree_snapshot(outside) == {"secret.csv": b"password,hunter2\n"}
         # Any other command on the same catalog meanwhile: one sentence naming the server.
         busy = subprocess.run(
             [PLAYGROUNDS, "sql", "SELECT 1", "--lake", str(lake)],

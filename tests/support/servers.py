@@ -171,14 +171,35 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def thrift_query(port: int, sql: str) -> list[tuple[object, ...]]:
-    """Run ``sql`` through a real DB-API client (PyHive) against the Thrift server on ``port``."""
+# The statements whose answer is rows, by their first word.
+THRIFT_ROW_STATEMENTS = frozenset({"SELECT", "WITH", "VALUES", "SHOW", "DESCRIBE", "DESC", "SET",
+                                   "EXPLAIN"})  # fmt: skip
+
+
+def thrift_query(
+    port: int,
+    sql: str,
+    password: str | None = None,
+    configuration: dict[str, str] | None = None,
+) -> list[tuple[object, ...]]:
+    """Run ``sql`` through a real DB-API client (PyHive) against the Thrift server on ``port``.
+
+    With ``password`` it logs in as HiveServer2's CUSTOM authentication wants (any user
+    name), else with none; ``configuration`` is the session's settings, sent at connect.
+    A statement without a result set returns ``[]``.
+    """
     from pyhive import hive
 
-    connection = hive.connect(host="127.0.0.1", port=port, username="analyst")
+    login: dict[str, Any] = {"auth": "CUSTOM", "password": password} if password is not None else {}
+    connection = hive.connect(
+        host="127.0.0.1", port=port, username="analyst", configuration=configuration, **login
+    )
     try:
         cursor = connection.cursor()
         cursor.execute(sql)
+        if sql.split()[0].upper() not in THRIFT_ROW_STATEMENTS:
+            # PyHive's fetchall fails on a statement without rows (CTAS announces a result set).
+            return []
         return [tuple(row) for row in cursor.fetchall()]
     finally:
         connection.close()

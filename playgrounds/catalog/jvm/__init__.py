@@ -31,6 +31,7 @@ AUTHENTICATOR = f"{PACKAGE}.PasswordAuthenticator"
 SOURCES = tuple(sorted(Path(__file__).parent.glob("*.java")))
 # The jars the sources import from (the whole folder: 2x the compile time, measured).
 COMPILE_JARS = (
+    "hadoop-client-api-*.jar",
     "scala-library-*.jar",
     "spark-catalyst_*.jar",
     "spark-common-utils_*.jar",
@@ -113,12 +114,19 @@ def load_classes(spark: Any) -> None:
     loader.addURL(jvm.java.io.File(str(compiled_classes())).toURI().toURL())
 
 
-def served_session(spark: Any) -> Any:
+def served_session(
+    spark: Any, *, raw: Path | None, processed: Path | None, results: Path | None
+) -> Any:
     """A JVM SparkSession over ``spark``'s catalog whose child sessions pass the statement policy.
 
     HiveServer2 opens each client's session as its ``newSession()``, which keeps
     the policy and ``spark.sql.runSQLOnFiles=false``; ``spark`` itself is untouched.
+    Tables may point into ``raw`` or ``processed``; writes go to ``processed`` or
+    (CREATE TABLE AS) ``results``; ``None`` allows nothing that needs that folder.
     """
     load_classes(spark)
     jvm = spark.sparkContext._jvm
-    return jvm.playgrounds.catalog.jvm.StatementPolicy.servedSession(spark._jsparkSession)
+    return jvm.playgrounds.catalog.jvm.StatementPolicy.servedSession(
+        spark._jsparkSession,
+        *(None if folder is None else str(folder) for folder in (raw, processed, results)),
+    )
