@@ -85,7 +85,12 @@ def run_bare(spark: SparkSession, raw: Path, out: Path, metastore: bool = False)
             .option("inferSchema", True)
             .csv(str(raw / "income-ny"))
         )
-        income = income.where("year = 2016")
+        # Whole numbers as bigint, as the crawler registers them (and the shim reads a map).
+        as_long = [
+            income[f.name].cast("bigint") if f.dataType.simpleString() == "int" else income[f.name]
+            for f in income.schema.fields
+        ]
+        income = income.select(*as_long).where("year = 2016")
         parks = spark.read.parquet(str(raw / "parks")).where(day)
         playgrounds = spark.read.parquet(str(raw / "playgrounds")).where(day)
     prepared = prepare_for_ml(income, parks, playgrounds, state="NY")

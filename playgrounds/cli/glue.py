@@ -1,4 +1,5 @@
-"""``playgrounds glue-local`` and ``glue-run``: a Glue job on plain PySpark, or in Glue's image."""
+"""``playgrounds glue-local``, ``glue-pytest`` and ``glue-run``: Glue jobs and their tests
+on plain PySpark, or a job in Glue's image."""
 
 from __future__ import annotations
 
@@ -86,6 +87,21 @@ def glue_local(
     )
     run_job(run)
     click.echo(f"Job {run.job.name} finished.")
+
+
+@click.command("glue-pytest", context_settings=_JOB_ARGUMENTS)
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+def glue_pytest(pytest_args: tuple[str, ...]) -> None:
+    """Run your Glue project's pytest suite here, as in the Glue image (run it from the project).
+
+    `import awsglue` finds the shim and `SparkContext.getOrCreate()` a fast local
+    session; every argument goes to pytest: `playgrounds glue-pytest -q tests/`.
+    """
+    from playgrounds.glue.pytest_runner import run_pytest
+
+    status = run_pytest(pytest_args)
+    if status:
+        sys.exit(status)
 
 
 @click.command("glue-run", context_settings=_JOB_ARGUMENTS)

@@ -9,7 +9,7 @@ import traceback
 import click
 
 from playgrounds.cli.catalog import catalog_group, crawl
-from playgrounds.cli.glue import glue_local, glue_run
+from playgrounds.cli.glue import glue_local, glue_pytest, glue_run
 from playgrounds.cli.ingest import ingest_group
 from playgrounds.cli.kit import console, one_sentence
 from playgrounds.cli.pipeline import prep, run, samples
@@ -27,7 +27,18 @@ def cli(ctx: click.Context, debug: bool) -> None:
         os.environ.setdefault("PLAYGROUNDS_SPARK_LOG", "WARN")
 
 
-for _command in (run, prep, samples, ingest_group, crawl, sql, catalog_group, glue_local, glue_run):
+for _command in (
+    run,
+    prep,
+    samples,
+    ingest_group,
+    crawl,
+    sql,
+    catalog_group,
+    glue_local,
+    glue_pytest,
+    glue_run,
+):
     cli.add_command(_command)
 
 

@@ -29,13 +29,14 @@ from pyspark.sql.types import (
     DataType,
     DoubleType,
     LongType,
+    MapType,
     StringType,
     StructField,
     StructType,
     _parse_datatype_string,
 )
 
-from playgrounds.glue import field_paths
+from playgrounds.glue import field_paths, tables
 from playgrounds.glue.casts import spark_type_name
 from playgrounds.glue.errors import UnsupportedGlueFeatureError
 from playgrounds.spark import quote_identifier
@@ -174,7 +175,13 @@ def resolve_choice(df: DataFrame, path: str, action: str) -> DataFrame:
     elif kind == "make_struct" and not argument:
 
         def change(name: str, column: Column) -> list[Column]:
-            return [column.alias(name)]
+            if not choice:
+                return [column.alias(name)]
+            # A new struct, not an alias: an alias keeps the choice mark in the
+            # field's metadata (and `alias(name, metadata={})` does not clear it).
+            fields = [column.getField(m.name).alias(m.name) for m in members]
+            rebuilt = F.when(column.isNull(), F.lit(None)).otherwise(F.struct(*fields))
+            return [rebuilt.alias(name)]
 
     elif kind == "make_cols" and not argument:
 
@@ -187,15 +194,61 @@ def resolve_choice(df: DataFrame, path: str, action: str) -> DataFrame:
         raise UnsupportedGlueFeatureError(
             f"resolveChoice action {action!r}", "use cast:, project:, make_cols or make_struct"
         )
-    resolved = df.select(*field_paths.rebuild(df.schema, spelled, change))
-    if kind == "make_struct" and choice:
-        # The struct stays; it is no longer a choice.
-        resolved = _unmark(resolved, spelled)
-    return resolved
+    return df.select(*field_paths.rebuild(df.schema, spelled, change))
 
 
-def _unmark(df: DataFrame, spelled: list[str]) -> DataFrame:
-    if len(spelled) != 1:
-        return df
-    name = spelled[0]
-    return df.withMetadata(name, {})
+# -- Glue's printSchema ---------------------------------------------------------------------
+
+# Spark's type names where Glue's differ (Glue prints ``int`` for IntegerType).
+_GLUE_NAMES = {"integer": "int"}
+
+
+def glue_type_name(dtype: DataType) -> str:
+    """Glue's name of a Spark type (``int``, ``long``, ``string``, ``decimal(10,2)``)."""
+    name = dtype.typeName()
+    if name == "decimal":
+        return dtype.simpleString()
+    return _GLUE_NAMES.get(name, name)
+
+
+def schema_tree(schema: StructType) -> str:
+    """The schema as Glue's ``printSchema`` prints it (``root``, ``|-- name: type``).
+
+    A choice prints as ``choice`` with its types one level in; a struct as
+    ``struct`` with its fields; an array as ``array`` with its ``element``.
+    """
+    lines = ["root"]
+    for field in schema.fields:
+        _tree_lines(lines, field.name, field.dataType, is_choice(field), 0)
+    return "\n".join(lines) + "\n"
+
+
+def _tree_lines(lines: list[str], name: str, dtype: DataType, choice: bool, depth: int) -> None:
+    prefix = "|    " * depth + "|-- "
+    if choice and isinstance(dtype, StructType):
+        lines.append(f"{prefix}{name}: choice")
+        lines.extend("|    " * (depth + 1) + "|-- " + member.name for member in dtype.fields)
+    elif isinstance(dtype, StructType):
+        lines.append(f"{prefix}{name}: struct")
+        for field in dtype.fields:
+            _tree_lines(lines, field.name, field.dataType, is_choice(field), depth + 1)
+    elif isinstance(dtype, ArrayType):
+        lines.append(f"{prefix}{name}: array")
+        _tree_lines(lines, "element", dtype.elementType, False, depth + 1)
+    elif isinstance(dtype, MapType):
+        lines.append(f"{prefix}{name}: map")
+        _tree_lines(lines, "key", dtype.keyType, False, depth + 1)
+        _tree_lines(lines, "value", dtype.valueType, False, depth + 1)
+    else:
+        lines.append(f"{prefix}{name}: {glue_type_name(dtype)}")
+
+
+def catalog_types(spark: SparkSession, database: str, table_name: str) -> dict[str, DataType]:
+    """The catalog's column types of a metastore table, by lower-case name (``match_catalog``)."""
+    if tables.find_mapped(database, table_name) is not None:
+        raise UnsupportedGlueFeatureError(
+            f"resolveChoice match_catalog on {database}.{table_name} of the catalog map file",
+            "the map file records no column types; use cast: with the type",
+        )
+    table = tables.find_metastore_table(spark, database, table_name)
+    return {f.name.lower(): f.dataType for f in spark.table(table.qualified).schema.fields}

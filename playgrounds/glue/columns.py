@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from pyspark.sql import DataFrame
 
+from playgrounds.catalog.names import crawled_column_names
 from playgrounds.glue.jvm import string_seq
+from playgrounds.spark import quote_identifier
 
 
 @dataclass(frozen=True)
@@ -99,3 +101,28 @@ def lower_case_names(df: DataFrame) -> DataFrame:
         return df
     lowered = string_seq(df.sparkSession, [name.lower() for name in names])
     return DataFrame(df._jdf.toDF(lowered), df.sparkSession)
+
+
+def as_crawled_csv(df: DataFrame) -> DataFrame:
+    """A CSV frame's columns as the crawler registers them: names trimmed, whole numbers long.
+
+    A catalog-map table is read straight from its files; this makes it look as
+    the same table does through the metastore (the crawler's ``bigint`` for every
+    integer, see ``catalog.infer``), so one script works with either.
+    """
+    columns = columns_of(df)
+    if columns is None:
+        old = [(f.name, f.dataType.simpleString() == "int") for f in df.schema.fields]
+    else:
+        old = [(c.name, c.type_name == "INT") for c in columns]
+    new = crawled_column_names([name for name, _ in old])
+    if all(name == renamed and not whole for (name, whole), renamed in zip(old, new, strict=True)):
+        return df
+    expressions = [
+        f"CAST({quote_identifier(name)} AS BIGINT) AS {quote_identifier(renamed)}"
+        if whole
+        else f"{quote_identifier(name)} AS {quote_identifier(renamed)}"
+        for (name, whole), renamed in zip(old, new, strict=True)
+    ]
+    # One JVM call for the whole list (see jvm.string_seq), not one per column.
+    return DataFrame(df._jdf.selectExpr(string_seq(df.sparkSession, expressions)), df.sparkSession)

@@ -16,7 +16,7 @@ from pyspark.sql.context import SQLContext
 from playgrounds.glue import bookmarks, tables
 from playgrounds.glue import io as glue_io
 from playgrounds.glue.choices import mark_json_choices
-from playgrounds.glue.columns import lower_case_names
+from playgrounds.glue.columns import as_crawled_csv, lower_case_names
 from playgrounds.glue.dynamicframe import DynamicFrame
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError, reject_unsupported
 from playgrounds.glue.readers import DataFrameReader, DynamicFrameReader
@@ -81,6 +81,21 @@ def _no_kwargs(where: str, kwargs: Mapping[str, Any]) -> None:
     if kwargs:
         key = next(iter(kwargs))
         raise UnsupportedGlueFeatureError(f"{where} argument {key}={kwargs[key]!r}")
+
+
+def _with_choices(
+    spark: SparkSession,
+    df: DataFrame,
+    format: str | None,
+    format_options: Mapping[str, Any],
+    paths: list[str],
+) -> DataFrame:
+    """A JSON source's frame with its choice columns marked (CSV: see docs/glue.md, Gaps)."""
+    fmt = (format or "").lower()
+    if fmt == "json":
+        spelled = glue_io.canonical_options(format_options, glue_io.JSON_READ_OPTIONS)
+        return mark_json_choices(spark, df, paths, spelled)
+    return df
 
 
 class GlueContext(SQLContext):
@@ -194,7 +209,7 @@ class GlueContext(SQLContext):
         spark = self.spark_session
         mapped = tables.find_mapped(database, table_name)
         if mapped is not None:
-            return glue_io.read_files(
+            df = glue_io.read_files(
                 spark,
                 [mapped.path],
                 mapped.format,
@@ -204,6 +219,9 @@ class GlueContext(SQLContext):
                 where=where,
                 lower_case=True,
             )
+            df = _with_choices(spark, df, mapped.format, mapped.format_options, [mapped.path])
+            # As the crawler would register the files, so a map and the metastore agree.
+            return as_crawled_csv(df) if mapped.format.lower() == "csv" else df
         table = tables.find_metastore_table(spark, database, table_name)
         state = bookmarks.active()
         if state is not None and transformation_ctx and state.option != bookmarks.DISABLE:
@@ -213,7 +231,7 @@ class GlueContext(SQLContext):
                     "the shim bookmarks parquet, orc and json tables",
                 )
             schema = spark.table(table.qualified).schema
-            return glue_io.read_files(
+            df = glue_io.read_files(
                 spark,
                 [table.location],
                 table.provider,
@@ -224,6 +242,7 @@ class GlueContext(SQLContext):
                 schema=schema,
                 lower_case=True,
             )
+            return _with_choices(spark, df, table.provider, {}, [table.location])
         # The Glue catalog lower-cases column names; Spark keeps a data source
         # table's names as they were given.
         df = lower_case_names(spark.table(table.qualified))
@@ -305,9 +324,7 @@ class GlueContext(SQLContext):
             push_down_predicate=push_down_predicate,
             where=f"paths {paths}",
         )
-        if (format or "").lower() == "json":
-            df = mark_json_choices(self.spark_session, df, paths, dict(format_options or {}))
-        return df
+        return _with_choices(self.spark_session, df, format, dict(format_options or {}), paths)
 
     # -- sinks -------------------------------------------------------------------------------
 

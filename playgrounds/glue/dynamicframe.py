@@ -20,7 +20,7 @@ from pyspark.sql.types import StructType, _merge_type
 
 from playgrounds.glue import field_paths, records, reshape
 from playgrounds.glue.casts import spark_type_name
-from playgrounds.glue.choices import is_choice, resolve_choice
+from playgrounds.glue.choices import catalog_types, is_choice, resolve_choice, schema_tree
 from playgrounds.glue.collection import DynamicFrameCollection
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError
 from playgrounds.glue.relationalize import flat_tables
@@ -101,8 +101,8 @@ class DynamicFrame:
         return self._df.schema
 
     def printSchema(self) -> None:
-        """Print the schema as a tree."""
-        self._df.printSchema()
+        """Print the schema as Glue does (``root``, ``|-- provider id: choice``)."""
+        print(schema_tree(self._df.schema), end="")
 
     def show(self, num_rows: int = 20) -> None:
         """Print the first ``num_rows`` records as JSON objects, as Glue does."""
@@ -358,7 +358,8 @@ class DynamicFrame:
         totalThreshold: int = 0,
         catalog_id: str | None = None,
     ) -> DynamicFrame:
-        """Settle choices: ``cast:<type>``, ``project:<type>``, ``make_cols``, ``make_struct``.
+        """Settle choices: ``cast:<type>``, ``project:<type>``, ``make_cols``, ``make_struct``,
+        ``match_catalog`` (cast to the type of ``database.table_name``'s column).
 
         ``specs`` name fields; ``choice`` applies one action to every choice field.
         On a field that is not a choice, ``cast:`` and ``project:`` cast it and
@@ -368,16 +369,47 @@ class DynamicFrame:
             raise GlueShimError("resolveChoice takes specs or choice, not both")
         if not specs and not choice:
             raise GlueShimError("resolveChoice needs specs or choice")
-        if database or table_name or catalog_id or choice == "match_catalog":
-            raise UnsupportedGlueFeatureError("resolveChoice match_catalog / database / table_name")
+        if catalog_id:
+            raise UnsupportedGlueFeatureError(
+                "resolveChoice catalog_id", "the local catalog has one account"
+            )
         df = self._df
         if choice:
             targets = [(quote_identifier(f.name), choice) for f in df.schema.fields if is_choice(f)]
         else:
             targets = list(specs or [])
+        if any(action == "match_catalog" for _, action in targets):
+            targets = self._catalog_casts(targets, database, table_name, bool(choice))
         for path, action in targets:
             df = resolve_choice(df, path, action)
         return self._derive(df)
+
+    def _catalog_casts(
+        self,
+        targets: list[tuple[str, str]],
+        database: str | None,
+        table_name: str | None,
+        every_choice: bool,
+    ) -> list[tuple[str, str]]:
+        """``match_catalog`` as ``cast:<the catalog column's type>`` for each target."""
+        if not database or not table_name:
+            raise GlueShimError("resolveChoice match_catalog needs database and table_name")
+        types = catalog_types(self.glue_ctx.spark_session, database, table_name)
+        casts = []
+        for path, action in targets:
+            if action != "match_catalog":
+                casts.append((path, action))
+                continue
+            spelled, _ = field_paths.spelled_path_and_type(self._df.schema, path)
+            dtype = types.get(spelled[0].lower()) if len(spelled) == 1 else None
+            if dtype is not None:
+                casts.append((path, f"cast:{dtype.simpleString()}"))
+            elif not every_choice:
+                raise GlueShimError(
+                    f"resolveChoice match_catalog: table {database}.{table_name} "
+                    f"has no column {path!r}"
+                )
+        return casts
 
     # -- combining ---------------------------------------------------------------------------
 
@@ -391,7 +423,12 @@ class DynamicFrame:
         stageThreshold: int = 0,
         totalThreshold: int = 0,
     ) -> DynamicFrame:
-        """Inner equi-join on ``paths1`` = ``paths2``; both frames' fields are kept."""
+        """Inner equi-join on ``paths1`` = ``paths2``; both frames' fields are kept.
+
+        A field of ``frame2`` whose name ``self`` also has (a same-named key
+        included) comes back as ``.name``, as on Glue (see
+        :func:`~playgrounds.glue.reshape.joined_field_names`).
+        """
         keys1, keys2 = _as_list(paths1), _as_list(paths2)
         if len(keys1) != len(keys2) or not keys1:
             raise GlueShimError(
@@ -406,17 +443,9 @@ class DynamicFrame:
                 "__right." + ".".join(map(quote_identifier, spelled2))
             )
             condition = term if condition is None else condition & term
-        shared = set(self._df.columns) & set(frame2._df.columns)
-        same_keys = {k for k1, k2 in zip(keys1, keys2, strict=True) if (k := k1) == k2}
-        clashes = sorted(shared - same_keys)
-        if clashes:
-            raise GlueShimError(
-                f"join: both frames have field(s) {', '.join(clashes)}; rename one side first"
-            )
         columns = [F.col("__left." + quote_identifier(c)) for c in self._df.columns] + [
-            F.col("__right." + quote_identifier(c))
-            for c in frame2._df.columns
-            if c not in same_keys
+            F.col("__right." + quote_identifier(c)).alias(name)
+            for c, name in reshape.joined_field_names(self._df.columns, frame2._df.columns)
         ]
         joined = left.join(right, condition, "inner").select(*columns)
         frame = self._derive(joined)

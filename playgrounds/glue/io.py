@@ -92,6 +92,17 @@ def data_file_mtimes(folder: Path) -> dict[str, int]:
     return {str(file.resolve()): file.stat().st_mtime_ns for file in layout.data_files(folder)}
 
 
+def canonical_options(options: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """``options`` with each key spelled as among ``names`` when it matches one ignoring case.
+
+    Spark's readers and Glue's match option keys case-insensitively (Glue's own
+    docs spell JSON's ``multiLine`` also ``multiline``); a key matching none of
+    ``names`` is kept as given, for the caller to refuse.
+    """
+    spelled = {name.lower(): name for name in names}
+    return {spelled.get(key.lower(), key): value for key, value in options.items()}
+
+
 def _option_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -117,7 +128,7 @@ def reader_for(
         known = JSON_READ_OPTIONS
     else:
         known = {}
-    for key, value in options.items():
+    for key, value in canonical_options(options, [*known, *NO_EFFECT_OPTIONS]).items():
         if key in NO_EFFECT_OPTIONS:
             continue
         if key not in known:
@@ -130,7 +141,8 @@ def glue_csv_names(
     df: DataFrame, format: str | None, format_options: Mapping[str, Any]
 ) -> DataFrame:
     """Name headerless CSV columns ``col0, col1, ...`` as Glue does (Spark says ``_c0``)."""
-    if (format or "").lower() != "csv" or format_options.get("withHeader"):
+    header = canonical_options(format_options, CSV_READ_OPTIONS).get("withHeader")
+    if (format or "").lower() != "csv" or header:
         return df
     return df.toDF(*[f"col{i}" for i in range(len(df.columns))])
 
@@ -341,7 +353,7 @@ def write_files(
     if fmt == "csv":
         # Glue writes a header row unless told not to.
         writer = writer.option("header", "true")
-    for key, value in format_options.items():
+    for key, value in canonical_options(format_options, [*known, *NO_EFFECT_OPTIONS]).items():
         if key in NO_EFFECT_OPTIONS:
             continue
         if key not in known:

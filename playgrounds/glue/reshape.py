@@ -35,6 +35,30 @@ CORRUPT = "_corrupt_record"  # Spark's column for JSON text it cannot parse
 SPIGOT_DEFAULT_TOPK = 100  # Glue's default sample size
 
 
+# Glue's join keeps every field of both frames; a second-frame field whose name
+# the first frame has gets a leading dot. The API docs (DynamicFrame.join,
+# Join.apply) say nothing on it; the behaviour is reported from real Glue in
+# awslabs/aws-glue-libs issue #76 (joining two frames with fields a, b on both:
+# records {"a", "b", ".a", ".b"}) and in aws-glue-workshop issue #2 (after a join
+# on CUST_ID, drop_fields must name `.CUST_ID` to drop the second frame's copy).
+JOIN_CLASH_PREFIX = "."
+
+
+def joined_field_names(left: Sequence[str], right: Sequence[str]) -> list[tuple[str, str]]:
+    """``(field, name in the result)`` for each field of the join's second frame."""
+    taken = set(left)
+    named = [(f, JOIN_CLASH_PREFIX + f if f in taken else f) for f in right]
+    result = [name for _, name in named]
+    twice = sorted({name for name in result if result.count(name) > 1 or name in taken})
+    if twice:
+        raise GlueShimError(
+            f"join: field(s) {', '.join(twice)} would appear twice in the result "
+            f"(a second-frame field named like a first-frame one is renamed "
+            f"{JOIN_CLASH_PREFIX}name); rename one side first"
+        )
+    return named
+
+
 def unnest(df: DataFrame, keep_whole: Iterable[str] = ()) -> DataFrame:
     """Struct fields become top-level columns named by their dotted path (``a.b.c``).
 

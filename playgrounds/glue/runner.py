@@ -9,9 +9,11 @@
    log4j, fast local settings, the local Hive metastore), and while the job
    runs ``SparkContext()`` / ``SparkContext.getOrCreate()`` return its context,
    so the script's own ``sc = SparkContext()`` gets these settings.
-3. The ``s3://`` buckets named in the job's arguments, plus ``extra_buckets``
-   (``--local-s3-buckets``), are mounted on local folders before the script
-   starts; the shim's readers and writers mount any other bucket on first use.
+3. The buckets with a folder under the local S3 root, those named by
+   ``s3://`` job arguments, and ``extra_buckets`` (``--local-s3-buckets``) are
+   mounted on local folders before the script starts; the shim's readers and
+   writers mount any other bucket on first use. A plain Spark read or write of
+   any other bucket fails naming it (never a write outside the lake).
 4. The script runs with ``runpy`` as ``__main__``, its ``sys.argv`` shaped as
    Glue's: ``script --JOB_NAME <name> --JOB_ID ... --JOB_RUN_ID ...
    --job-bookmark-option ... --TempDir ...`` followed by the user's arguments.
@@ -39,7 +41,14 @@ from playgrounds.errors import PlaygroundsError
 from playgrounds.glue import bookmarks, tables
 from playgrounds.glue import io as glue_io
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError
-from playgrounds.lake.local_s3 import ROOT_ENV, buckets_in
+from playgrounds.lake.local_s3 import (
+    ROOT_ENV,
+    bucket_folders,
+    buckets_in,
+    enable_local_s3,
+    unmounted_bucket,
+    unmounted_bucket_error,
+)
 from playgrounds.spark import spark_session
 
 SHIM_DIR = Path(__file__).resolve().parent  # holds the awsglue/ package
@@ -203,7 +212,11 @@ def script_error(job: Path, error: BaseException) -> JobScriptError:
         if Path(frame.filename).resolve() == script
     ]
     where = f"{_shown_path(job)} line {lines[-1]}" if lines else _shown_path(job)
-    return JobScriptError(f"{where}: {type(error).__name__}: {_first_line(error)}")
+    first = _first_line(error)
+    bucket = unmounted_bucket(first)
+    if bucket is not None:
+        return JobScriptError(f"{where}: {unmounted_bucket_error(bucket)}")
+    return JobScriptError(f"{where}: {type(error).__name__}: {first}")
 
 
 def uses_metastore(run: LocalRun) -> bool:
@@ -257,8 +270,13 @@ def run_job(run: LocalRun, spark: SparkSession | None = None) -> dict[str, Any]:
                     metastore_lock(metastore_folder(run), f"glue-local {run.job.stem}")
                 )
             chosen = spark or local_session(run)
-            # Mount before the script touches a bucket (see local_s3.mount_buckets).
-            glue_io.mount(chosen, buckets)
+            # Even with no bucket to mount, s3:// must reach the view file
+            # system: there an unknown bucket fails naming itself, where plain
+            # Spark says only UnsupportedFileSystemException.
+            enable_local_s3(chosen)
+            # Mount before the script touches a bucket (see local_s3.mount_buckets);
+            # the folders already under the root are buckets a plain write may use.
+            glue_io.mount(chosen, dict.fromkeys([*bucket_folders(), *buckets]))
             started.append(chosen)
         return started[0]
 

@@ -7,6 +7,10 @@ download): the ``s3``/``s3a`` schemes are served by the local file system,
 and each bucket is a view-fs mount table whose fallback link is the bucket's
 folder. Measured on pyspark 3.5.6: ``link./`` is refused and ``linkMergeSlash``
 breaks the output committer; ``linkFallback`` works, one bucket per mount table.
+
+A bucket with no mount table is an error naming it, never a write elsewhere
+(see :func:`enable_local_s3`): a session mounts the bucket folders that exist
+under the root (:func:`bucket_folders`) and those it is told about.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from playgrounds.errors import PlaygroundsError
+from playgrounds.lake.layout import is_hidden
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -27,6 +32,10 @@ DEFAULT_ROOT = Path("lake") / "s3"
 SCHEMES = ("s3", "s3a")
 
 _S3_URI = re.compile(r"^(?P<scheme>s3a?)://(?P<bucket>[^/]+)(?:/(?P<key>.*))?$")
+# Hadoop's words when a bucket has no mount table (see enable_local_s3).
+_UNMOUNTED = re.compile(r"Could not initialize target File System for URI : s3a?://([^/\s]+)")
+# The view file system's own class, used as the target of an unmounted bucket.
+_VIEW_FS = "org.apache.hadoop.fs.viewfs.ViewFileSystem"
 
 
 def is_s3_uri(path: str) -> bool:
@@ -67,10 +76,14 @@ def enable_local_s3(spark: SparkSession) -> None:
     conf = _hadoop_configuration(spark)
     for scheme in SCHEMES:
         conf.set(f"fs.{scheme}.impl", "org.apache.hadoop.fs.viewfs.ViewFileSystemOverloadScheme")
-        conf.set(
-            f"fs.viewfs.overload.scheme.target.{scheme}.impl",
-            "org.apache.hadoop.fs.LocalFileSystem",
-        )
+        # The target file system serves only a bucket that has no mount table:
+        # the overload scheme then falls back to the address itself on it. With
+        # LocalFileSystem (which ignores the bucket) `s3://other/k` was written
+        # to `/k` on the local disk, outside the lake (measured on pyspark
+        # 3.5.6). Plain ViewFileSystem refuses an empty mount table, so such a
+        # bucket fails naming itself. Mounted buckets link to `file:` folders
+        # and never reach this target.
+        conf.set(f"fs.viewfs.overload.scheme.target.{scheme}.impl", _VIEW_FS)
 
 
 def mount_buckets(
@@ -90,6 +103,29 @@ def mount_buckets(
         conf.set(f"fs.viewfs.mounttable.{bucket}.linkFallback", folder.as_uri())
         folders.append(folder)
     return folders
+
+
+def bucket_folders(root: Path | str | None = None) -> list[str]:
+    """The buckets that have a folder under the local S3 root (hidden folders are not buckets)."""
+    folder = local_root(root)
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not is_hidden(p.name))
+
+
+def unmounted_bucket(message: str) -> str | None:
+    """The bucket named by Hadoop's error for a bucket with no mount table, if it is one."""
+    match = _UNMOUNTED.search(message)
+    return match.group(1) if match else None
+
+
+def unmounted_bucket_error(bucket: str, root: Path | str | None = None) -> str:
+    """One sentence for an ``s3://`` address whose bucket has no local folder mounted."""
+    return (
+        f"s3 bucket {bucket!r} is not mounted on this machine: create the folder "
+        f"{local_root(root) / bucket} before the run or name the bucket in the job's "
+        "arguments or --local-s3-buckets"
+    )
 
 
 def buckets_in(paths: Iterable[str]) -> list[str]:

@@ -71,9 +71,7 @@ def test_prep_job_via_glue_local_with_a_catalog_map_and_s3_output(
     written = spark.read.parquet(
         str(tmp_path / "s3/demo-processed/zone/processed/year=2019/month=7/day=4")
     )
-    assert_df_equality(
-        written, expected_output(spark, "int"), ignore_nullable=True, ignore_row_order=True
-    )
+    assert_df_equality(written, expected_output(spark), ignore_nullable=True, ignore_row_order=True)
     # The three sources were bookmarked under the job's name in the lake.
     marks = sorted(p.name for p in (tmp_path / "lake/_glue_bookmarks/prep_data_for_ml").iterdir())
     assert marks == ["income_ny.json", "parks.json", "playgrounds.json"]

@@ -74,15 +74,11 @@ EXPECTED_ROWS = [
 ]  # fmt: skip
 
 
-def expected_output(spark: SparkSession, counts_type: str = "bigint") -> DataFrame:
-    """:data:`EXPECTED_ROWS` in the processed schema.
-
-    ``counts_type``: how the income counts are typed by the read under test
-    (``bigint`` through the catalog, ``int`` for a CSV read with inferred types).
-    """
+def expected_output(spark: SparkSession) -> DataFrame:
+    """:data:`EXPECTED_ROWS` in the processed schema (counts are ``bigint``, as the crawler
+    types whole numbers, through the metastore or a catalog map)."""
     # The playground and park fields are text; the income fields are counts.
     schema = ", ".join(
-        f"`{name}` {'string' if name in PLAYGROUND_FIELDS else counts_type}"
-        for name in OUTPUT_COLUMNS
+        f"`{name}` {'string' if name in PLAYGROUND_FIELDS else 'bigint'}" for name in OUTPUT_COLUMNS
     )
     return spark.createDataFrame(EXPECTED_ROWS, schema)

@@ -163,12 +163,9 @@ def test_resolve_choice_on_mixed_json(
             [(1, (5, None)), (2, (None, "n/a")), (3, (None, "7"))],
             "id long, price struct<long:bigint,string:string>",
         ),
-        ignore_nullable=True,
-        # Known gap: the choice mark stays in the metadata (withMetadata(name, {})
-        # does not clear it on Spark 3.5), so only the values are compared here.
-        ignore_metadata=True,
+        ignore_nullable=True,  # metadata compared too: make_struct clears the choice mark
     )
-    with pytest.raises(UnsupportedGlueFeatureError, match="match_catalog"):
+    with pytest.raises(GlueShimError, match="match_catalog needs database and table_name"):
         frame.resolveChoice(choice="match_catalog")
 
 
