@@ -33,6 +33,7 @@ from playgrounds.sources.fetch import (
     is_url,
     stream_into,
 )
+from playgrounds.sources.inputs import require_distinct_columns
 from playgrounds.spark import quote_identifier, repeated_name
 from playgrounds.transforms.income import REQUIRED_INCOME_COLUMNS
 
@@ -163,14 +164,7 @@ def check_income_header(
             f"{source} does not start with the IRS ZIP-code header "
             f"({','.join(IRS_KEY_COLUMNS)}): it starts with {shown!r}"
         )
-    repeated = repeated_name(names)
-    if repeated is not None:
-        first, second = (names[i] for i in repeated)
-        spelled = f" (as {first} and {second})" if first != second else ""
-        raise InputError(
-            f"{source} header has column {second} twice{spelled}: "
-            f"columns {repeated[0] + 1} and {repeated[1] + 1}"
-        )
+    require_distinct_columns(names, f"{source} header")
     present = {n.lower() for n in names}
     missing = [c for c in REQUIRED_INCOME_COLUMNS if c.lower() not in present]
     if missing:

@@ -112,7 +112,8 @@ def _require_file(path: Path, what: str) -> None:
         raise InputError(f"{path} is a folder where a file is expected ({what})")
 
 
-def _require_distinct_columns(columns: Sequence[str], path: Path | str) -> None:
+def require_distinct_columns(columns: Sequence[str], path: Path | str) -> None:
+    """One sentence naming a column present twice (case-insensitively) and its positions."""
     repeated = repeated_name(columns)
     if repeated is not None:
         first, second = (columns[i] for i in repeated)
@@ -200,7 +201,7 @@ def read_income(spark: SparkSession, path: Path) -> DataFrame:
         if not any(_has_data_row(file) for file in data_files(path)):
             raise InputError(f"{path} has a header but no rows")
         for file in data_files(path):
-            _require_distinct_columns(_header(file), file)
+            require_distinct_columns(_header(file), file)
         df = spark.read.option("header", True).csv(str(path))
         _require_columns(
             df, REQUIRED_INCOME_COLUMNS, path, "the IRS SOI ZIP-code income CSV header"
@@ -254,7 +255,7 @@ def _read_records(
             df = reader.parquet(str(path))
     if not df.columns:
         raise InputError(f"{path} holds no records")
-    _require_distinct_columns(df.columns, path)
+    require_distinct_columns(df.columns, path)
     _require_columns(df, required, path, what)
     return df
 
