@@ -32,6 +32,13 @@ PARKS_TABLE = "parks"
 PLAYGROUNDS_TABLE = "playgrounds"
 # The workshop's crawler names the processed table after its folder.
 PROCESSED_TABLE = "processed"
+# The training matrix (label first, no header) the workshop crawls into a `train` table.
+TRAIN_TABLE = "train"
+TRAIN_FILE = "train.csv"
+# Beside the zones: what the ML steps make (feature list, models, the report).
+ML_FOLDER = "ml"
+# Beside the zones: the workflow definitions' run history (GetWorkflowRun shapes).
+WORKFLOWS_FOLDER = "workflows"
 
 # A Hive-style partition folder, ``key=value``, as Spark and Glue crawlers read it.
 PARTITION_FOLDER = re.compile(r"^(?P<key>[^=/]+)=(?P<value>.*)$")

@@ -1,0 +1,1 @@
+"""Deploy the workflow (and the model) to AWS from the same definition, and tear it down."""

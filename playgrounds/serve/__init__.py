@@ -1,0 +1,1 @@
+"""Serving: a SageMaker-compatible model endpoint and the SQL `predict` functions."""
