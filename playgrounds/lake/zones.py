@@ -19,6 +19,7 @@ the lake as it was.
 from __future__ import annotations
 
 import errno
+import importlib.util
 import os
 import shutil
 from abc import ABC, abstractmethod
@@ -56,15 +57,26 @@ def s3_mode(explicit: str | None = None) -> S3Mode:
     """How ``s3://`` roots are served: argument, ``$PLAYGROUNDS_S3``, else by endpoint.
 
     Without an explicit choice an endpoint override (``AWS_ENDPOINT_URL``) means
-    a real S3 API is meant; otherwise a local run keeps ``s3://`` in local
+    a real S3 API is meant, and so does AWS's own ``awsglue`` library (a job
+    deployed to Glue, or run in Glue's Docker image, where no environment
+    variable can be set); otherwise a local run keeps ``s3://`` in local
     folders, as the local Spark runs do, so both sides agree.
     """
     chosen = (explicit or os.environ.get(S3_MODE_ENV) or "").strip().lower()
     if not chosen:
-        return "aws" if aws.endpoint_url("s3") else "local"
+        return "aws" if aws.endpoint_url("s3") or on_aws_glue() else "local"
     if chosen not in ("aws", "local"):
         raise PlaygroundsError(f"{S3_MODE_ENV}={chosen!r} is not one of aws, local")
     return "aws" if chosen == "aws" else "local"
+
+
+def on_aws_glue() -> bool:
+    """True when ``awsglue`` is AWS's library, not the shim inside this package."""
+    spec = importlib.util.find_spec("awsglue")
+    if spec is None or spec.origin is None:
+        return False
+    ours = Path(__file__).resolve().parent.parent
+    return not Path(spec.origin).resolve().is_relative_to(ours)
 
 
 def _clean_key(key: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from playgrounds.lake.zones import (
     Lake,
     LocalZone,
     S3Zone,
+    on_aws_glue,
     open_zone,
     s3_mode,
 )
@@ -41,6 +43,22 @@ def test_default_root_is_lake_and_env_overrides(
 def test_unknown_zone_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PlaygroundsError, match=r"unknown lake zone 'cooked'"):
         Lake(tmp_path).zone("cooked")
+
+
+def test_s3_mode_is_aws_under_aws_glue_library(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A job deployed to Glue cannot set PLAYGROUNDS_S3: AWS's awsglue must mean real S3.
+    monkeypatch.delenv("PLAYGROUNDS_S3", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    monkeypatch.delitem(sys.modules, "awsglue", raising=False)
+    (tmp_path / "awsglue").mkdir()
+    (tmp_path / "awsglue" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert on_aws_glue()
+    assert s3_mode() == "aws"
+    assert s3_mode("local") == "local"
 
 
 def test_s3_mode_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
