@@ -1,4 +1,5 @@
-"""Choice types: found in JSON sources, settled by ``resolveChoice``.
+"""Choice types: found in JSON sources (CSV: :mod:`playgrounds.glue.csv_choices`), settled
+by ``resolveChoice``.
 
 A JSON field whose values mix numbers and strings: Spark types it as string
 (``5`` and ``"n/a"`` both become text); Glue keeps a *choice* until

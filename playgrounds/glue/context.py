@@ -12,42 +12,36 @@ from typing import Any
 from pyspark import SparkContext
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.context import SQLContext
+from pyspark.sql.types import StringType, StructField, StructType
 
 from playgrounds.glue import bookmarks, tables
 from playgrounds.glue import io as glue_io
 from playgrounds.glue.choices import mark_json_choices
+from playgrounds.glue.collection import DynamicFrameCollection
 from playgrounds.glue.columns import as_crawled_csv, lower_case_names
-from playgrounds.glue.dynamicframe import DynamicFrame
+from playgrounds.glue.csv_choices import (
+    mark_csv_choices,
+    metastore_csv_choices,
+    with_metastore_choices,
+)
+from playgrounds.glue.dynamicframe import DynamicFrame, resolve_spec
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError, reject_unsupported
 from playgrounds.glue.readers import DataFrameReader, DynamicFrameReader
+from playgrounds.glue.sources_sinks import (
+    DataSink,
+    DataSource,
+    SinkSpec,
+    SourceSpec,
+    StreamingDataSource,
+)
 from playgrounds.glue.writers import DataFrameWriter, DynamicFrameWriter
 
-# GlueContext methods of the real library the shim does not implement.
-UNSUPPORTED_METHODS = frozenset(
-    {
-        "getSource",
-        "getSink",
-        "getStreamingSource",
-        "get_catalog_schema_as_spark_schema",
-        "create_dynamic_frame_from_rdd",
-        "create_sample_dynamic_frame_from_catalog",
-        "create_sample_dynamic_frame_from_options",
-        "write_from_options",
-        "write_dynamic_frame_from_jdbc_conf",
-        "write_from_jdbc_conf",
-        "extract_jdbc_conf",
-        "purge_table",
-        "transition_table",
-        "transition_s3_path",
-        "getSampleStreamingDynamicFrame",
-        "forEachBatch",
-        "add_ingestion_time_columns",
-        "start_transaction",
-        "commit_transaction",
-        "cancel_transaction",
-        "convert_resolve_option",
-    }
-)
+# Why each group of GlueContext methods cannot run locally (one sentence each).
+_NO_JDBC = "JDBC and Redshift connections are not available locally"
+_NO_STREAMING = "streaming sources (Kinesis, Kafka) do not run locally"
+_NO_LAKE_FORMATION = "Lake Formation transactions are not available locally"
+_NO_STORAGE_CLASSES = "S3 storage classes do not exist on the local disk"
+_NO_GLUE_JVM = "it uses Glue's JVM library, absent locally"
 S3_READ_OPTIONS = {"paths", "recurse", "groupFiles", "groupSize"}
 CATALOG_READ_OPTIONS = {"catalogPartitionPredicate"}
 
@@ -90,12 +84,38 @@ def _with_choices(
     format_options: Mapping[str, Any],
     paths: list[str],
 ) -> DataFrame:
-    """A JSON source's frame with its choice columns marked (CSV: see docs/glue.md, Gaps)."""
+    """A JSON or CSV source's frame with its choice columns marked."""
     fmt = (format or "").lower()
     if fmt == "json":
         spelled = glue_io.canonical_options(format_options, glue_io.JSON_READ_OPTIONS)
         return mark_json_choices(spark, df, paths, spelled)
+    if fmt == "csv":
+        return mark_csv_choices(df, paths, format_options)
     return df
+
+
+def _csv_table_with_choices(
+    spark: SparkSession, typed: DataFrame, table: tables.MetastoreTable
+) -> DataFrame:
+    """A metastore CSV table's frame, its numeric columns holding text read as choices.
+
+    Spark reads such a value as null (it does not fit the catalog's type); the
+    columns found mixed are read again as text and become choice structs.
+    """
+    decision = metastore_csv_choices(
+        spark, typed, table.location, table.partition_columns, table.options
+    )
+    if not decision:
+        return typed
+    declared = spark.table(table.qualified).schema
+    as_text = StructType(
+        [
+            StructField(f.name, StringType()) if f.name.lower() in decision else f
+            for f in declared.fields
+        ]
+    )
+    raw = spark.read.options(**table.options).schema(as_text).csv(table.location)
+    return with_metastore_choices(lower_case_names(raw), decision)
 
 
 class GlueContext(SQLContext):
@@ -116,11 +136,6 @@ class GlueContext(SQLContext):
         self.write_dynamic_frame = DynamicFrameWriter(self)
         self.write_data_frame = DataFrameWriter(self)
         self._logger = GlueLogger()
-
-    def __getattr__(self, name: str) -> Any:
-        if name in UNSUPPORTED_METHODS:
-            raise UnsupportedGlueFeatureError(f"GlueContext.{name}")
-        raise AttributeError(f"'GlueContext' object has no attribute {name!r}")
 
     def get_logger(self) -> GlueLogger:
         """The job's logger."""
@@ -219,9 +234,10 @@ class GlueContext(SQLContext):
                 where=where,
                 lower_case=True,
             )
-            df = _with_choices(spark, df, mapped.format, mapped.format_options, [mapped.path])
+            if mapped.format.lower() != "csv":
+                return _with_choices(spark, df, mapped.format, mapped.format_options, [mapped.path])
             # As the crawler would register the files, so a map and the metastore agree.
-            return as_crawled_csv(df) if mapped.format.lower() == "csv" else df
+            return mark_csv_choices(as_crawled_csv(df), [mapped.path], mapped.format_options)
         table = tables.find_metastore_table(spark, database, table_name)
         state = bookmarks.active()
         if state is not None and transformation_ctx and state.option != bookmarks.DISABLE:
@@ -246,6 +262,8 @@ class GlueContext(SQLContext):
         # The Glue catalog lower-cases column names; Spark keeps a data source
         # table's names as they were given.
         df = lower_case_names(spark.table(table.qualified))
+        if table.provider == "csv":
+            df = _csv_table_with_choices(spark, df, table)
         if predicate:
             # A filter on partition columns only: Spark prunes the metastore
             # partitions and never lists the others' files.
@@ -431,3 +449,255 @@ class GlueContext(SQLContext):
         given = dict(options or {})
         reject_unsupported("purge_s3_path options", given, {"retentionPeriod"})
         glue_io.purge(s3_path, float(given.get("retentionPeriod", 168)))
+
+    def purge_table(
+        self,
+        database: str,
+        table_name: str,
+        options: Mapping[str, Any] | None = None,
+        transformation_ctx: str = "",
+        catalog_id: str | None = None,
+    ) -> None:
+        """Delete a table's files older than ``retentionPeriod`` hours (default 168).
+
+        As on Glue, a partition left with no files leaves the catalog too.
+        """
+        given = dict(options or {})
+        reject_unsupported("purge_table options", given, {"retentionPeriod"})
+        if catalog_id:
+            raise UnsupportedGlueFeatureError(
+                "purge_table catalog_id", "the local catalog has one account"
+            )
+        retention = float(given.get("retentionPeriod", 168))
+        mapped = tables.find_mapped(database, table_name)
+        if mapped is not None:
+            glue_io.purge(mapped.path, retention)
+            glue_io.remove_empty_folders(mapped.path)
+            return
+        table = tables.find_metastore_table(self.spark_session, database, table_name)
+        glue_io.purge(table.location, retention)
+        glue_io.remove_empty_folders(table.location)
+        if table.partition_columns:
+            self.spark_session.sql(f"MSCK REPAIR TABLE {table.qualified} SYNC PARTITIONS")
+        self.spark_session.catalog.refreshTable(table.qualified)
+
+    # -- sources and sinks as objects --------------------------------------------------------
+
+    def getSource(
+        self,
+        connection_type: str,
+        format: str | None = None,
+        transformation_ctx: str = "",
+        push_down_predicate: str = "",
+        **options: Any,
+    ) -> DataSource:
+        """A source over files (``connection_type="s3"``, options as ``connection_options``)."""
+        spec = SourceSpec(
+            connection_type, dict(options), transformation_ctx, push_down_predicate, format
+        )
+        return DataSource(spec, self, transformation_ctx)
+
+    def getSink(
+        self,
+        connection_type: str,
+        format: str | None = None,
+        transformation_ctx: str = "",
+        **options: Any,
+    ) -> DataSink:
+        """A sink writing files (``connection_type="s3"``, ``path=``, ``partitionKeys=``)."""
+        return DataSink(SinkSpec(connection_type, dict(options), transformation_ctx, format), self)
+
+    def write_from_options(
+        self,
+        frame_or_dfc: DynamicFrame | DynamicFrameCollection,
+        connection_type: str,
+        connection_options: Mapping[str, Any] | None = None,
+        format: str | None = None,
+        format_options: Mapping[str, Any] | None = None,
+        transformation_ctx: str = "",
+        **kwargs: Any,
+    ) -> Any:
+        """Write a frame as ``write_dynamic_frame.from_options`` does (a collection raises)."""
+        if isinstance(frame_or_dfc, DynamicFrameCollection):
+            raise UnsupportedGlueFeatureError(
+                "write_from_options of a DynamicFrameCollection", "write each frame on its own"
+            )
+        extra = dict(kwargs)
+        extra.pop("accumulator_size", None)  # a write statistic's size on Glue, no output
+        _no_kwargs("write_from_options", extra)
+        return self.write_dynamic_frame_from_options(
+            frame_or_dfc, connection_type, connection_options, format, format_options,
+            transformation_ctx,
+        )  # fmt: skip
+
+    def create_dynamic_frame_from_rdd(
+        self,
+        data: Any,
+        name: str,
+        schema: Any = None,
+        sample_ratio: float | None = None,
+        transformation_ctx: str = "",
+    ) -> DynamicFrame:
+        """A frame from an RDD or a list of rows/dicts (``schema`` inferred when None)."""
+        df = self.spark_session.createDataFrame(data, schema, sample_ratio)
+        return DynamicFrame(df, self, name)
+
+    def create_sample_dynamic_frame_from_catalog(
+        self,
+        database: str | None = None,
+        table_name: str | None = None,
+        num: int | None = None,
+        sample_options: Mapping[str, Any] | None = None,
+        redshift_tmp_dir: str = "",
+        transformation_ctx: str = "",
+        push_down_predicate: str = "",
+        additional_options: Mapping[str, Any] | None = None,
+        catalog_id: str | None = None,
+        erieTxId: str = "",
+        asOfTime: str = "",
+        **kwargs: Any,
+    ) -> DynamicFrame:
+        """The first ``num`` records of a catalog table."""
+        reject_unsupported("sample_options", dict(sample_options or {}), set())
+        if erieTxId or asOfTime:
+            raise UnsupportedGlueFeatureError(
+                "create_sample_dynamic_frame transactions", _NO_LAKE_FORMATION
+            )
+        frame = self.create_dynamic_frame_from_catalog(
+            database, table_name, redshift_tmp_dir, transformation_ctx, push_down_predicate,
+            additional_options, catalog_id, **kwargs,
+        )  # fmt: skip
+        return frame if num is None else frame._derive(frame.toDF().limit(int(num)))
+
+    def create_sample_dynamic_frame_from_options(
+        self,
+        connection_type: str,
+        connection_options: Mapping[str, Any] | None = None,
+        num: int | None = None,
+        sample_options: Mapping[str, Any] | None = None,
+        format: str | None = None,
+        format_options: Mapping[str, Any] | None = None,
+        transformation_ctx: str = "",
+        push_down_predicate: str = "",
+        **kwargs: Any,
+    ) -> DynamicFrame:
+        """The first ``num`` records of files."""
+        reject_unsupported("sample_options", dict(sample_options or {}), set())
+        frame = self.create_dynamic_frame_from_options(
+            connection_type, connection_options, format, format_options, transformation_ctx,
+            push_down_predicate, **kwargs,
+        )  # fmt: skip
+        return frame if num is None else frame._derive(frame.toDF().limit(int(num)))
+
+    def get_catalog_schema_as_spark_schema(
+        self,
+        database: str | None = None,
+        table_name: str | None = None,
+        catalog_id: str | None = None,
+    ) -> StructType:
+        """The table's schema as the catalog gives it (names lower-case), partition columns last."""
+        return self._read_catalog(database, table_name, "", "", None, catalog_id, {}).schema
+
+    def convert_resolve_option(self, path: str, action: str, target: Any) -> tuple[str, str]:
+        """A ``ResolveOption``'s ``(path, spec)`` as ``resolveChoice`` takes it."""
+        return resolve_spec(path, action, target)
+
+    # -- what a local run cannot do: each raises one sentence naming the call ----------------
+
+    def getStreamingSource(
+        self,
+        connection_type: str,
+        format: str | None = None,
+        transformation_ctx: str = "",
+        push_down_predicate: str = "",
+        **options: Any,
+    ) -> StreamingDataSource:
+        """Not available locally."""
+        raise UnsupportedGlueFeatureError("GlueContext.getStreamingSource", _NO_STREAMING)
+
+    def getSampleStreamingDynamicFrame(
+        self, frame: Any, options: Mapping[str, Any] | None = None, batch_function: Any = None
+    ) -> Any:
+        """Not available locally."""
+        raise UnsupportedGlueFeatureError(
+            "GlueContext.getSampleStreamingDynamicFrame", _NO_STREAMING
+        )
+
+    def forEachBatch(
+        self, frame: Any, batch_function: Any, options: Mapping[str, Any] | None = None
+    ) -> None:
+        """Not available locally."""
+        raise UnsupportedGlueFeatureError("GlueContext.forEachBatch", _NO_STREAMING)
+
+    def add_ingestion_time_columns(self, frame: DataFrame, time_granularity: str) -> DataFrame:
+        """Not available locally."""
+        raise UnsupportedGlueFeatureError("GlueContext.add_ingestion_time_columns", _NO_STREAMING)
+
+    def write_dynamic_frame_from_jdbc_conf(
+        self,
+        frame: DynamicFrame,
+        catalog_connection: str,
+        connection_options: Mapping[str, Any] | None = None,
+        redshift_tmp_dir: str = "",
+        transformation_ctx: str = "",
+        catalog_id: str | None = None,
+    ) -> DynamicFrame:
+        """Not available locally."""
+        raise UnsupportedGlueFeatureError(
+            "GlueContext.write_dynamic_frame_from_jdbc_conf", _NO_JDBC
+        )
+
+    def write_from_jdbc_conf(
+        self,
+        frame_or_dfc: Any,
+        catalog_connection: str,
+        connection_options: Mapping[str, Any] | None = None,
+        redshift_tmp_dir: str = "",
+        transformation_ctx: str = "",
+        catalog_id: str | None = None,
+    ) -> Any:
+        """Not available locally."""
+        raise UnsupportedGlueFeatureError("GlueContext.write_from_jdbc_conf", _NO_JDBC)
+
+    def extract_jdbc_conf(self, connection_name: str, catalog_id: str | None = None) -> Any:
+        """Not available locally."""
+        raise UnsupportedGlueFeatureError("GlueContext.extract_jdbc_conf", _NO_JDBC)
+
+    def transition_table(
+        self,
+        database: str,
+        table_name: str,
+        transition_to: str,
+        options: Mapping[str, Any] | None = None,
+        transformation_ctx: str = "",
+        catalog_id: str | None = None,
+    ) -> None:
+        """Not available locally."""
+        raise UnsupportedGlueFeatureError("GlueContext.transition_table", _NO_STORAGE_CLASSES)
+
+    def transition_s3_path(
+        self,
+        s3_path: str,
+        transition_to: str,
+        options: Mapping[str, Any] | None = None,
+        transformation_ctx: str = "",
+    ) -> None:
+        """Not available locally."""
+        raise UnsupportedGlueFeatureError("GlueContext.transition_s3_path", _NO_STORAGE_CLASSES)
+
+    def start_transaction(self, read_only: bool) -> str:
+        """Not available locally."""
+        raise UnsupportedGlueFeatureError("GlueContext.start_transaction", _NO_LAKE_FORMATION)
+
+    def commit_transaction(self, transaction_id: str, wait_for_commit: bool = True) -> bool:
+        """Not available locally."""
+        raise UnsupportedGlueFeatureError("GlueContext.commit_transaction", _NO_LAKE_FORMATION)
+
+    def cancel_transaction(self, transaction_id: str) -> None:
+        """Not available locally."""
+        raise UnsupportedGlueFeatureError("GlueContext.cancel_transaction", _NO_LAKE_FORMATION)
+
+
+def register(sc: SparkContext) -> None:
+    """Not available locally: it imports Glue's JVM classes into Py4J's view."""
+    raise UnsupportedGlueFeatureError("awsglue.context.register", _NO_GLUE_JVM)

@@ -11,7 +11,7 @@ raises and count it as an error, as Glue does: see ``errorsCount`` and
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pyspark.sql import Column, DataFrame
@@ -30,21 +30,65 @@ if TYPE_CHECKING:
     # For annotations only: context.py imports this module to build frames.
     from playgrounds.glue.context import GlueContext
 
-# Methods of the real DynamicFrame the shim does not implement: calling one
-# raises an error naming it instead of an AttributeError deep in a job.
-UNSUPPORTED_METHODS = frozenset(
-    {
-        "unnest_ddb_json",
-        "simplify_ddb_json",
-        "mapPartitions",
-        "mapPartitionsWithIndex",
-        "with_frame_schema",
-    }
-)
+
+class ResolveOption:
+    """One ``resolveChoice`` spec as an object: a field ``path``, an ``action``, a ``target``."""
+
+    def __init__(self, path: str, action: str, target: Any = None) -> None:
+        self.path = path
+        self.action = action
+        self.target = target
+
+    def __repr__(self) -> str:
+        return f"ResolveOption({self.path!r}, {self.action!r}, {self.target!r})"
+
+
+def resolve_spec(path: str, action: str, target: Any) -> tuple[str, str]:
+    """A ``ResolveOption``'s ``(path, spec)`` for ``resolveChoice``: KeepAsStruct, Project, Cast."""
+    kind = action.upper()
+    if kind == "KEEPASSTRUCT":
+        return path, "make_struct"
+    if kind not in ("PROJECT", "CAST"):
+        raise GlueShimError(
+            f"ResolveOption action {action!r} for {path!r}: use KeepAsStruct, Project or Cast"
+        )
+    if target is None:
+        raise GlueShimError(f"ResolveOption {action!r} for {path!r} needs a target type")
+    # A gluetypes type names itself with typeName(); a Spark type with simpleString().
+    name = target.simpleString() if hasattr(target, "simpleString") else target.typeName()
+    return path, f"{kind.lower()}:{name}"
 
 
 def _as_list(value: str | Sequence[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
+
+
+def mapped(df: DataFrame, mappings: Sequence[Sequence[str]], case_sensitive: bool) -> DataFrame:
+    """``apply_mapping`` on a DataFrame: the mapped fields, renamed and cast; the rest dropped."""
+    schema = df.schema
+    tree: dict[str, Any] = {}
+    for mapping in mappings:
+        if len(mapping) == 4:
+            source, _source_type, target, target_type = mapping
+        elif len(mapping) == 3:
+            source, target, target_type = mapping
+        else:
+            raise GlueShimError(
+                f"mapping {tuple(mapping)!r} must be (source, source_type, target, target_type)"
+            )
+        try:
+            spelled, _ = field_paths.spelled_path_and_type(schema, source, case_sensitive)
+        except GlueShimError as missing:
+            raise GlueShimError(
+                f"apply_mapping: source column {source!r} does not exist"
+            ) from missing
+        cast = field_paths.column_at(spelled).cast(spark_type_name(target_type, source))
+        node = tree
+        target_parts = field_paths.split_path(target)
+        for part in target_parts[:-1]:
+            node = node.setdefault(part, {})
+        node[target_parts[-1]] = cast
+    return df.select(*field_paths.nested_columns(tree))
 
 
 ErrorSource = Callable[[], DataFrame]
@@ -71,11 +115,16 @@ class DynamicFrame:
         """Wrap a DataFrame."""
         return cls(dataframe, glue_ctx, name)
 
-    def toDF(self, options: Sequence[Any] | None = None) -> DataFrame:
-        """The records as a DataFrame (an unresolved choice is a struct, one field per type)."""
-        if options:
-            raise UnsupportedGlueFeatureError("DynamicFrame.toDF options", f"got {options!r}")
-        return self._df
+    def toDF(self, options: Sequence[ResolveOption] | None = None) -> DataFrame:
+        """The records as a DataFrame (an unresolved choice is a struct, one field per type).
+
+        ``options`` settle choices on the way: ``ResolveOption(path, "KeepAsStruct")``,
+        ``ResolveOption(path, "Project", LongType())``, ``ResolveOption(path, "Cast", ...)``.
+        """
+        if not options:
+            return self._df
+        specs = [resolve_spec(o.path, o.action, o.target) for o in options]
+        return self.resolveChoice(specs).toDF()
 
     def _derive(
         self, df: DataFrame, errors: ErrorSource | None = None, name: str | None = None
@@ -84,11 +133,6 @@ class DynamicFrame:
         frame._stage_errors = errors
         frame._upstream = (self,)
         return frame
-
-    def __getattr__(self, name: str) -> Any:
-        if name in UNSUPPORTED_METHODS:
-            raise UnsupportedGlueFeatureError(f"DynamicFrame.{name}")
-        raise AttributeError(f"'DynamicFrame' object has no attribute {name!r}")
 
     # -- inspection ----------------------------------------------------------------------
 
@@ -242,30 +286,7 @@ class DynamicFrame:
 
         Fields not mapped are dropped; a dotted target builds a struct.
         """
-        schema = self._df.schema
-        tree: dict[str, Any] = {}
-        for mapping in mappings:
-            if len(mapping) == 4:
-                source, _source_type, target, target_type = mapping
-            elif len(mapping) == 3:
-                source, target, target_type = mapping
-            else:
-                raise GlueShimError(
-                    f"mapping {tuple(mapping)!r} must be (source, source_type, target, target_type)"
-                )
-            try:
-                spelled, _ = field_paths.spelled_path_and_type(schema, source, case_sensitive)
-            except GlueShimError as missing:
-                raise GlueShimError(
-                    f"apply_mapping: source column {source!r} does not exist"
-                ) from missing
-            cast = field_paths.column_at(spelled).cast(spark_type_name(target_type, source))
-            node = tree
-            target_parts = field_paths.split_path(target)
-            for part in target_parts[:-1]:
-                node = node.setdefault(part, {})
-            node[target_parts[-1]] = cast
-        return self._derive(self._df.select(*field_paths.nested_columns(tree)))
+        return self._derive(mapped(self._df, mappings, case_sensitive))
 
     def applyMapping(self, *args: Any, **kwargs: Any) -> DynamicFrame:
         """Alias of :meth:`apply_mapping`."""
@@ -304,7 +325,6 @@ class DynamicFrame:
         totalThreshold: int = 0,
     ) -> DynamicFrame:
         """Apply ``f`` to each record (a dict); the output schema is inferred from the results."""
-        spark = self._df.sparkSession
 
         def apply(row: Any) -> tuple[bool, Any]:
             record = records.DynamicRecord(row.asDict(recursive=True))
@@ -322,7 +342,15 @@ class DynamicFrame:
                 )
             return True, dict(result)
 
-        tagged = self._df.rdd.map(apply)
+        frame = self._from_tagged(self._df.rdd.map(apply))
+        frame._check_thresholds(
+            stageThreshold, totalThreshold, f"map {transformation_ctx or info}".strip()
+        )
+        return frame
+
+    def _from_tagged(self, tagged: Any) -> DynamicFrame:
+        """A frame of the ``(True, dict)`` results (schema inferred), ``(False, error)`` errors."""
+        spark = self._df.sparkSession
         results = tagged.filter(lambda t: t[0]).map(lambda t: t[1])
         inferred = results.map(records.record_schema).fold(StructType(), _merge_type)
         schema = inferred if inferred.fields else StructType()
@@ -338,11 +366,82 @@ class DynamicFrame:
                 tagged.filter(lambda t: not t[0]).map(lambda t: t[1]), records.ERROR_SCHEMA
             )
 
-        frame = self._derive(mapped, errors)
+        return self._derive(mapped, errors)
+
+    def mapPartitions(
+        self,
+        f: Callable[[Iterator[Any]], Iterable[Any]],
+        preservesPartitioning: bool = True,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold: int = 0,
+        totalThreshold: int = 0,
+    ) -> DynamicFrame:
+        """Apply ``f`` to each partition's records (an iterator of dicts); it yields dicts."""
+        return self.mapPartitionsWithIndex(
+            lambda _index, partition: f(partition),
+            preservesPartitioning, transformation_ctx, info, stageThreshold, totalThreshold,
+        )  # fmt: skip
+
+    def mapPartitionsWithIndex(
+        self,
+        f: Callable[[int, Iterator[Any]], Iterable[Any]],
+        preservesPartitioning: bool = False,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold: int = 0,
+        totalThreshold: int = 0,
+    ) -> DynamicFrame:
+        """Apply ``f(index, records)`` to each partition; a yielded non-dict is an error record.
+
+        An exception raised by ``f`` fails the job (it belongs to no single record).
+        """
+
+        def apply(index: int, rows: Iterable[Any]) -> Iterator[tuple[bool, Any]]:
+            partition = (records.DynamicRecord(row.asDict(recursive=True)) for row in rows)
+            for result in f(index, partition):
+                if isinstance(result, dict):
+                    yield True, dict(result)
+                else:
+                    yield (
+                        False,
+                        (
+                            f"TypeError: partition function yielded {type(result).__name__}, "
+                            "not a dict",
+                            records.record_json({"value": str(result)}),
+                        ),
+                    )
+
+        tagged = self._df.rdd.mapPartitionsWithIndex(apply, preservesPartitioning)
+        frame = self._from_tagged(tagged)
         frame._check_thresholds(
-            stageThreshold, totalThreshold, f"map {transformation_ctx or info}".strip()
+            stageThreshold, totalThreshold, f"mapPartitions {transformation_ctx or info}".strip()
         )
         return frame
+
+    def with_frame_schema(self, schema: Any) -> DynamicFrame:
+        """Not available: the shim's frames carry a Spark schema, not Glue's per-record one."""
+        raise UnsupportedGlueFeatureError(
+            "DynamicFrame.with_frame_schema", "frames here carry a Spark schema; use toDF().to()"
+        )
+
+    def unnest_ddb_json(
+        self,
+        transformation_ctx: str = "",
+        info: str = "",
+        stageThreshold: int = 0,
+        totalThreshold: int = 0,
+    ) -> DynamicFrame:
+        """Not available: DynamoDB export reading is not part of the shim."""
+        raise UnsupportedGlueFeatureError(
+            "DynamicFrame.unnest_ddb_json", "DynamoDB exports are not read locally"
+        )
+
+    def simplify_ddb_json(self) -> DynamicFrame:
+        """Not available: DynamoDB export reading is not part of the shim."""
+        raise UnsupportedGlueFeatureError(
+            "DynamicFrame.simplify_ddb_json", "DynamoDB exports are not read locally"
+        )
 
     # -- choices -----------------------------------------------------------------------------
 

@@ -387,3 +387,13 @@ def purge(path: str, retention_hours: float) -> int:
             file.unlink()
             removed += 1
     return removed
+
+
+def remove_empty_folders(path: str) -> None:
+    """Remove the folders under ``path`` left with no files, as S3 has no empty "folders"."""
+    root = local_folder(path)
+    if not root.is_dir():
+        return
+    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+        if not any(folder.iterdir()):
+            folder.rmdir()

@@ -10,10 +10,11 @@ bookmark option; options it was not asked for are ignored, as on Glue.
 from __future__ import annotations
 
 import argparse
+import traceback
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from playgrounds.glue.errors import GlueShimError
+from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError
 
 BOOKMARK_OPTION = "--job-bookmark-option"
 BOOKMARK_CHOICES = ("job-bookmark-enable", "job-bookmark-pause", "job-bookmark-disable")
@@ -99,3 +100,15 @@ def getResolvedOptions(args: Sequence[str], options: Sequence[str]) -> dict[str,
         )
     _global_args.update(resolved)
     return resolved
+
+
+def callsite() -> str:
+    """The call stack above the caller, formatted as a traceback (Glue labels errors with it)."""
+    return "".join(traceback.format_stack()[:-2])
+
+
+def makeOptions(sc: Any, py_obj: Any) -> Any:
+    """Not available: it builds an options object of Glue's JVM library, absent locally."""
+    raise UnsupportedGlueFeatureError(
+        "awsglue.utils.makeOptions", "it builds an object of Glue's JVM library, absent locally"
+    )

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from pyspark.sql import DataFrame
 
 from playgrounds.glue.dynamicframe import DynamicFrame
-from playgrounds.glue.errors import UnsupportedGlueFeatureError
 
 if TYPE_CHECKING:
     # For annotations only: context.py imports this module to give GlueContext its readers.
@@ -72,8 +71,8 @@ class DynamicFrameReader:
     def from_rdd(
         self, data: Any, name: str, schema: Any = None, sampleRatio: Any = None
     ) -> DynamicFrame:
-        """Not supported: raises naming it."""
-        raise UnsupportedGlueFeatureError("create_dynamic_frame.from_rdd")
+        """See :meth:`GlueContext.create_dynamic_frame_from_rdd`."""
+        return self._glue_context.create_dynamic_frame_from_rdd(data, name, schema, sampleRatio)
 
 
 class DataFrameReader:

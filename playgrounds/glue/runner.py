@@ -38,7 +38,7 @@ from pyspark.sql import SparkSession
 
 from playgrounds.catalog.metastore import catalog_dir, metastore_lock
 from playgrounds.errors import PlaygroundsError
-from playgrounds.glue import bookmarks, tables
+from playgrounds.glue import bookmarks, csv_choices, tables
 from playgrounds.glue import io as glue_io
 from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError
 from playgrounds.lake.local_s3 import (
@@ -165,6 +165,10 @@ def glue_argv(run: LocalRun) -> list[str]:
 
 def _environment(run: LocalRun) -> dict[str, str]:
     env = {bookmarks.ROOT_ENV: str((run.lake / "_glue_bookmarks").resolve())}
+    # CSV choice decisions are kept beside the bookmarks (the `_` hides them from crawlers).
+    env[csv_choices.CACHE_ENV] = os.environ.get(csv_choices.CACHE_ENV) or str(
+        (run.lake / "_glue_cache" / "csv-choices").resolve()
+    )
     env.setdefault(ROOT_ENV, os.environ.get(ROOT_ENV, str((run.lake / "s3").resolve())))
     if run.catalog_map is not None:
         env[tables.MAP_ENV] = str(run.catalog_map.resolve())

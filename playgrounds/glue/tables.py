@@ -48,6 +48,7 @@ class MetastoreTable:
     location: str
     provider: str
     partition_columns: tuple[str, ...]
+    options: dict[str, str] = field(default_factory=dict)  # the reader's (CSV tables only)
 
 
 def load_map(path: Path | str | None = None) -> dict[str, dict[str, MappedTable]]:
@@ -112,11 +113,18 @@ def find_metastore_table(spark: SparkSession, database: str, table_name: str) ->
     if provider.lower() == "hive":
         serde = (_option(metadata.storage().serde()) or "").lower()
         provider = next((fmt for fmt in ("parquet", "orc", "json", "csv") if fmt in serde), "hive")
+    options: dict[str, str] = {}
+    if provider.lower() == "csv":
+        # Two or three entries (header, sep), fetched only for CSV tables.
+        converters = spark._jvm.scala.collection.JavaConverters  # type: ignore[union-attr]
+        properties = converters.mapAsJavaMapConverter(metadata.storage().properties()).asJava()
+        options = {str(k): str(v) for k, v in dict(properties).items() if str(k) != "path"}
     return MetastoreTable(
         f"{quote_identifier(db)}.{quote_identifier(table_name)}",
         str(metadata.location()),
         provider.lower(),
         tuple(string_list(metadata.partitionColumnNames())),
+        options,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -9,8 +11,85 @@ from pyspark.sql import functions as F
 
 from playgrounds.glue.collection import DynamicFrameCollection
 from playgrounds.glue.dynamicframe import DynamicFrame
-from playgrounds.glue.errors import GlueShimError, UnsupportedGlueFeatureError
+from playgrounds.glue.errors import GlueShimError
 from playgrounds.spark import quote_identifier
+
+# What each argument of the transforms means, for ``describeArgs``.
+_ARGUMENT_DESCRIPTIONS = {
+    "frame": "the DynamicFrame to transform",
+    "frame1": "the first DynamicFrame",
+    "frame2": "the second DynamicFrame",
+    "dfc": "the DynamicFrameCollection to transform",
+    "mappings": "(source path, source type, target path, target type) tuples",
+    "case_sensitive": "whether source paths match field names case-sensitively",
+    "f": "the function applied to each record (a dict-like DynamicRecord)",
+    "callable": "the function applied to each frame with its transformation context",
+    "preservesPartitioning": "whether the function keeps Spark's partitioning",
+    "keys1": "the join key fields of the first frame",
+    "keys2": "the join key fields of the second frame",
+    "paths": "field paths (dotted for nested fields, back-quoted when a name holds a dot)",
+    "old_name": "the path of the field to rename",
+    "new_name": "the field's new name",
+    "specs": "(path, action) pairs: cast:T, project:T, make_cols, make_struct",
+    "choice": "one action for every choice field",
+    "database": "the catalog database for match_catalog",
+    "table_name": "the catalog table for match_catalog",
+    "catalog_id": "the catalog's account id (None: this account)",
+    "staging_path": "a folder for intermediate data",
+    "name": "the name of the root frame",
+    "options": "a dict of options for the transform",
+    "name1": "the name of the frame holding the split-off part",
+    "name2": "the name of the frame holding the rest",
+    "num_partitions": "the number of partitions",
+    "shuffle": "whether to shuffle (a full repartition) rather than merge partitions",
+    "key": "the name of the frame to select",
+    "path": "the field path (or the output path for Spigot)",
+    "format": "the format of the text in the field (json)",
+    "comparison_dict": "{path: {operator: value}} comparisons a record must all meet",
+    "BaseTransform": "the transform class applied to each frame",
+    "frame_name": "the argument name under which BaseTransform takes the frame",
+    "base_kwargs": "further keyword arguments for BaseTransform",
+    "transformation_ctx": "a unique name for the step (job bookmarks key on it)",
+    "info": "a text attached to the step's errors",
+    "stageThreshold": "errors allowed in this step before it fails (0: no limit)",
+    "totalThreshold": "errors allowed up to this step before it fails (0: no limit)",
+}
+_RETURN_DESCRIPTIONS = {
+    "DynamicFrame": "the transformed DynamicFrame",
+    "DynamicFrameCollection": "the resulting frames, by name",
+}
+_UNSUPPORTED_OPTION_TRANSFORMS = {"Relationalize", "Unbox", "ResolveChoice", "RenameField"}
+_TYPE_LABELS = {
+    "DynamicFrame": "DynamicFrame",
+    "DynamicFrameCollection": "DynamicFrameCollection",
+    "str": "String",
+    "int": "Integer",
+    "bool": "Boolean",
+    "Callable": "Function",
+    "Sequence": "List",
+    "Mapping": "Dictionary",
+    "type": "GlueTransform",
+}
+
+
+def _call_parameters(transform: type[GlueTransform]) -> list[inspect.Parameter]:
+    if transform is GlueTransform:
+        raise NotImplementedError("describeArgs is defined by each transform, not GlueTransform")
+    parameters = list(inspect.signature(transform.__call__).parameters.values())[1:]
+    return [p for p in parameters if p.kind is not inspect.Parameter.VAR_POSITIONAL]
+
+
+def _glue_type_label(annotation: Any) -> str:
+    """``Sequence[str] | None`` -> ``List``: the first known name in the annotation's text."""
+    text = str(annotation)
+    for word in text.replace("[", " ").replace("|", " ").replace(",", " ").split():
+        if word in _TYPE_LABELS:
+            return _TYPE_LABELS[word]
+    return "Object"
+
+
+def _default_label(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 class GlueTransform:
@@ -28,32 +107,74 @@ class GlueTransform:
 
     @classmethod
     def describeArgs(cls) -> list[dict[str, Any]]:
-        """Argument descriptions (the shim gives none)."""
-        return []
+        """The arguments of ``apply``: name, type, description, optional, defaultValue."""
+        described = []
+        for parameter in _call_parameters(cls):
+            variadic = parameter.kind is inspect.Parameter.VAR_KEYWORD
+            has_default = parameter.default is not inspect.Parameter.empty
+            described.append(
+                {
+                    "name": parameter.name,
+                    "type": _glue_type_label(parameter.annotation),
+                    "description": _ARGUMENT_DESCRIPTIONS.get(parameter.name, parameter.name),
+                    "optional": has_default or variadic,
+                    "defaultValue": None if not has_default else _default_label(parameter.default),
+                }
+            )
+        return described
 
     @classmethod
     def describeReturn(cls) -> dict[str, str]:
-        """Return description."""
-        return {"type": "DynamicFrame"}
+        """The type ``apply`` returns and what it holds."""
+        returned = _glue_type_label(inspect.signature(cls.__call__).return_annotation)
+        if cls is GlueTransform:
+            raise NotImplementedError(
+                "describeReturn is defined by each transform, not GlueTransform"
+            )
+        return {"type": returned, "description": _RETURN_DESCRIPTIONS[returned]}
 
     @classmethod
     def describeTransform(cls) -> str:
-        """One-line description: the class docstring."""
-        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        """What the transform does, in one line."""
+        if cls is GlueTransform:
+            raise NotImplementedError(
+                "describeTransform is defined by each transform, not GlueTransform"
+            )
+        return (cls.__doc__ or cls.__name__).strip().splitlines()[0]
 
     @classmethod
     def describeErrors(cls) -> list[dict[str, str]]:
-        """Error descriptions (the shim gives none)."""
-        return []
+        """The errors ``apply`` raises on bad input, beyond those of Spark itself."""
+        if cls is GlueTransform:
+            raise NotImplementedError(
+                "describeErrors is defined by each transform, not GlueTransform"
+            )
+        names = {p.name for p in _call_parameters(cls)}
+        errors = []
+        if "stageThreshold" in names:
+            errors.append(
+                {"type": "GlueShimError",
+                 "description": "more records failed than stageThreshold or totalThreshold allow"}
+            )  # fmt: skip
+        if cls.__name__ in _UNSUPPORTED_OPTION_TRANSFORMS:
+            errors.append(
+                {"type": "UnsupportedGlueFeatureError",
+                 "description": "an option the local shim does not implement"}
+            )  # fmt: skip
+        return errors
 
     @classmethod
     def describe(cls) -> dict[str, Any]:
-        """Everything ``describe*`` returns, in one dict."""
+        """Everything ``describe*`` returns, in Glue's layout (``{"transform": {...}}``)."""
         return {
-            "transform": {"name": cls.name(), "description": cls.describeTransform()},
-            "args": cls.describeArgs(),
-            "returns": cls.describeReturn(),
-            "raises": cls.describeErrors(),
+            "transform": {
+                "name": cls.name(),
+                "args": cls.describeArgs(),
+                "returns": cls.describeReturn(),
+                "description": cls.describeTransform(),
+                "raises": cls.describeErrors(),
+                "location": "internal",
+            }
         }
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -341,15 +462,6 @@ class ErrorsAsDynamicFrame(GlueTransform):
         return frame.errorsAsDynamicFrame()
 
 
-def _unsupported(name: str) -> type[GlueTransform]:
-    def call(self: GlueTransform, *args: Any, **kwargs: Any) -> Any:
-        raise UnsupportedGlueFeatureError(f"transform {name}")
-
-    return type(
-        name, (GlueTransform,), {"__call__": call, "__doc__": f"Not supported by the shim: {name}."}
-    )
-
-
 class UnnestFrame(GlueTransform):
     """Struct fields become top-level fields named by their path (``a.b``)."""
 
@@ -416,9 +528,35 @@ class Spigot(GlueTransform):
         return frame.spigot(path, options, transformation_ctx)
 
 
-# Present so that `from awsglue.transforms import *` works as on Glue; using one raises.
-MapToCollection = _unsupported("MapToCollection")
-FlatMap = _unsupported("FlatMap")
+class MapToCollection(GlueTransform):
+    """Apply a function to each frame of a collection."""
+
+    def __call__(
+        self,
+        dfc: DynamicFrameCollection,
+        callable: Callable[[DynamicFrame, str], DynamicFrame],
+        transformation_ctx: str = "",
+    ) -> DynamicFrameCollection:
+        return dfc.map(callable, transformation_ctx)
+
+
+class FlatMap(GlueTransform):
+    """Apply a transform to each frame of a collection; collection results are flattened."""
+
+    def __call__(
+        self,
+        dfc: DynamicFrameCollection,
+        BaseTransform: type[GlueTransform],
+        frame_name: str,
+        transformation_ctx: str = "",
+        **base_kwargs: Any,
+    ) -> DynamicFrameCollection:
+        def apply_to(frame: DynamicFrame, context: str) -> Any:
+            arguments = {**base_kwargs, frame_name: frame, "transformation_ctx": context}
+            return BaseTransform.apply(**arguments)
+
+        return dfc.flatmap(apply_to, transformation_ctx)
+
 
 SUPPORTED_TRANSFORMS: tuple[type[GlueTransform], ...] = (
     ApplyMapping,
@@ -441,9 +579,26 @@ SUPPORTED_TRANSFORMS: tuple[type[GlueTransform], ...] = (
     Unbox,
     SplitRows,
     Spigot,
-)
-ALL_TRANSFORMS = {
-    *SUPPORTED_TRANSFORMS,
     MapToCollection,
     FlatMap,
-}
+)
+ALL_TRANSFORMS = set(SUPPORTED_TRANSFORMS)
+
+
+def get_transforms() -> set[GlueTransform]:
+    """One instance of every transform."""
+    return {transform() for transform in ALL_TRANSFORMS}
+
+
+def get_transform(name: str) -> GlueTransform | None:
+    """The transform named ``name`` (any case), or None."""
+    found = [t for t in get_transforms() if t.name().lower() == name.lower()]
+    return found[0] if found else None
+
+
+def describe_transform(name: str) -> str:
+    """The transform's ``describe()`` as indented JSON (``{}`` for an unknown name)."""
+    transform = get_transform(name)
+    return json.dumps(
+        transform.describe() if transform else {}, sort_keys=True, indent=4, separators=(",", ": ")
+    )

@@ -234,16 +234,15 @@ def test_drop_null_fields_split_fields_and_partitions(spark: SparkSession, peopl
 
 
 def test_unsupported_features_raise_naming_them(people: Any) -> None:
-    from awsglue.transforms import FlatMap, Unbox
+    from awsglue.dynamicframe import ResolveOption
+    from awsglue.transforms import Unbox
 
     with pytest.raises(UnsupportedGlueFeatureError, match=r"DynamicFrame\.unnest_ddb_json"):
         people.unnest_ddb_json()
-    with pytest.raises(UnsupportedGlueFeatureError, match="transform FlatMap"):
-        FlatMap.apply(dfc=None, BaseTransform=None, frame_name="x")
     with pytest.raises(UnsupportedGlueFeatureError, match="unbox format 'csv'"):
         Unbox.apply(frame=people, path="name", format="csv", separator="|")
-    with pytest.raises(UnsupportedGlueFeatureError, match="toDF options"):
-        people.toDF([{"x": 1}])
+    with pytest.raises(GlueShimError, match="action 'Explode' for 'name'"):
+        people.toDF([ResolveOption("name", "Explode")])
 
 
 def test_unnest_flattens_structs_into_dotted_fields(spark: SparkSession, people: Any) -> None:

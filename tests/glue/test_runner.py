@@ -109,9 +109,9 @@ def test_job_errors_name_the_problem(tmp_path: Path, spark: SparkSession) -> Non
     script.write_text(
         "from awsglue.context import GlueContext\n"
         "from pyspark.context import SparkContext\n"
-        "GlueContext(SparkContext()).getSource('s3')\n"
+        "GlueContext(SparkContext()).forEachBatch(None, None)\n"
     )
-    with pytest.raises(UnsupportedGlueFeatureError, match=r"GlueContext\.getSource"):
+    with pytest.raises(UnsupportedGlueFeatureError, match=r"GlueContext\.forEachBatch"):
         run_job(LocalRun(job=script), spark=spark)
 
 

@@ -33,14 +33,18 @@ def test_csv_with_header_and_separator_from_s3(
     headerless = glue_context.create_dynamic_frame.from_options(
         "s3", {"paths": [str(folder)]}, format="csv", format_options={"separator": ";"}
     )
+    # Read as data, the header row makes the number columns choices, as on Glue.
     assert_df_equality(
         headerless.toDF(),
         spark.createDataFrame(
-            [("STATE", "zipcode", "N1"), ("NY", "10001", "5"), ("NJ", "07001", "7")],
-            "col0 string, col1 string, col2 string",
+            [("STATE", (None, "zipcode"), (None, "N1")), ("NY", (10001, None), (5, None)),
+             ("NJ", (7001, None), (7, None))],
+            "col0 string, col1 struct<long:bigint,string:string>, "
+            "col2 struct<long:bigint,string:string>",
         ),
         ignore_nullable=True,
-    )
+        ignore_metadata=True,
+    )  # fmt: skip
 
 
 def test_write_partitioned_then_read_back_with_recurse_and_predicate(

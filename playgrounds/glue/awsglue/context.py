@@ -1,5 +1,5 @@
 """``awsglue.context``: GlueContext."""
 
-from playgrounds.glue.context import GlueContext
+from playgrounds.glue.context import GlueContext, register
 
-__all__ = ["GlueContext"]
+__all__ = ["GlueContext", "register"]

@@ -1,5 +1,17 @@
 """``awsglue.utils``: getResolvedOptions and its errors."""
 
-from playgrounds.glue.options import GlueArgumentError, GlueArgumentParser, getResolvedOptions
+from playgrounds.glue.options import (
+    GlueArgumentError,
+    GlueArgumentParser,
+    callsite,
+    getResolvedOptions,
+    makeOptions,
+)
 
-__all__ = ["GlueArgumentError", "GlueArgumentParser", "getResolvedOptions"]
+__all__ = [
+    "GlueArgumentError",
+    "GlueArgumentParser",
+    "callsite",
+    "getResolvedOptions",
+    "makeOptions",
+]

@@ -25,6 +25,9 @@ from playgrounds.glue.transforms import (
     Unbox,
     Union,
     UnnestFrame,
+    describe_transform,
+    get_transform,
+    get_transforms,
 )
 
 __all__ = [
@@ -51,6 +54,6 @@ __all__ = [
     "Union",
     "UnnestFrame",
 ]
-# Reachable as awsglue.transforms.GlueTransform / ALL_TRANSFORMS, as in the real
-# package, without joining `import *` (whose names are the transforms only).
-_ = (ALL_TRANSFORMS, GlueTransform)
+# Reachable as awsglue.transforms.GlueTransform / ALL_TRANSFORMS / get_transform..., as
+# in the real package, without joining `import *` (whose names are the transforms only).
+_ = (ALL_TRANSFORMS, GlueTransform, describe_transform, get_transform, get_transforms)
