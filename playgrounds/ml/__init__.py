@@ -1,1 +1,4 @@
-"""Machine learning: the workshop notebook as library code (features on Spark, XGBoost, AutoML, the model artifact, the report)."""
+"""Machine learning: the workshop notebook as library code.
+
+Features on Spark, XGBoost, AutoML, the model artifact and the report.
+"""

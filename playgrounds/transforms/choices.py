@@ -15,3 +15,8 @@ def as_zip_match(value: str) -> ZipMatch:
         if value == choice:
             return choice
     raise ValueError(f"zip_match must be one of {', '.join(ZIP_MATCHES)}, not {value!r}")
+
+
+# Where the feature step takes the borough letter from: see ``with_borough``.
+BoroughSource = Literal["playground_id", "prop_id"]
+BOROUGH_SOURCES: tuple[BoroughSource, ...] = ("playground_id", "prop_id")
