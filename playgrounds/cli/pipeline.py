@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -17,8 +19,11 @@ from playgrounds.cli.kit import (
     stage_display,
     zip_match_option,
 )
-from playgrounds.errors import InputError
+from playgrounds.errors import InputError, PlaygroundsError
 from playgrounds.transforms.choices import ZipMatch
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 
 @click.command()
@@ -55,7 +60,7 @@ def prep(raw: Path, processed: Path, day: dt.date, zip_match: ZipMatch, state: s
 
 
 @click.command()
-@lake_option("raw/ and processed/ zones and the catalog/ live under it.")
+@lake_option("raw/ and processed/ zones, the catalog/ and workflows/ history live under it.")
 @click.option(
     "--source",
     type=click.Path(path_type=Path),
@@ -71,32 +76,93 @@ def prep(raw: Path, processed: Path, day: dt.date, zip_match: ZipMatch, state: s
 )
 @date_option("Partition date of the ingested and prepared data.")
 @zip_match_option
-def run(lake: str, source: Path, prefix: str, day: dt.date, zip_match: ZipMatch) -> None:
-    """Run the workshop here: ingest, crawl, prep, crawl, query (the README's first command)."""
-    from playgrounds.pipeline.workshop import run_workshop
+@click.option(
+    "--automl-budget",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds for the AutoML leaderboard after the workshop's XGBoost (0: none).",
+)
+def run(
+    lake: str, source: Path, prefix: str, day: dt.date, zip_match: ZipMatch, automl_budget: float
+) -> None:
+    """Run the workshop here: its Glue workflow (ingest, crawl, prep, crawl), a query, the model.
+
+    After the workflow, in the same Spark session: the notebook's features, the
+    crawled train table, XGBoost with both evaluations, and the HTML report.
+    """
+    from playgrounds.cli.workflow import live_run, print_outcome
+    from playgrounds.pipeline.workshop import (
+        WORKSHOP_WORKFLOW,
+        ModelOutcome,
+        QueryAnswer,
+        borough_answer,
+        train_and_report,
+    )
+    from playgrounds.workflow.local import run_workflow
+    from playgrounds.workflow.runner import summary_lines
 
     if not source.is_dir():
         raise InputError(f"source folder {source} does not exist")
-    with stage_display("run") as show:
-        result = run_workshop(
-            lake_folder(lake, must_exist=False),
-            source,
-            day=day,
-            prefix=prefix,
-            zip_match=zip_match,
-            progress=show,
+    folder = lake_folder(lake, must_exist=False)
+    if source.resolve().is_relative_to(Path.cwd()):
+        source = source.resolve().relative_to(Path.cwd())  # summaries read data/samples/...
+    answers: list[QueryAnswer] = []
+    models: list[ModelOutcome] = []
+
+    def then(spark: SparkSession, record: dict[str, Any]) -> None:
+        if (record.get("Statistics") or {}).get("SucceededActions") != (
+            record.get("Statistics") or {}
+        ).get("TotalActions"):
+            return  # print_outcome names the failed nodes; `workflow resume` goes on
+        answers.append(borough_answer(spark, prefix))
+        models.append(
+            train_and_report(
+                spark, folder, prefix=prefix, automl_budget=automl_budget, progress=progress[0]
+            )
         )
-    for line in [*result.ingested, *result.crawled]:
+
+    progress: list[Callable[[str], None]] = []
+    with live_run(WORKSHOP_WORKFLOW) as live:
+        progress.append(live.on_progress)
+        record = run_workflow(
+            WORKSHOP_WORKFLOW,
+            folder,
+            day=day,
+            source=source,
+            prefix=prefix,
+            on_change=live.on_change,
+            on_session=live.on_session,
+            on_progress=live.on_progress,
+            # The prep job's default is the workshop's matching: passed only when asked.
+            extra_arguments={} if zip_match == "workshop" else {"--zip_match": zip_match},
+            then=then,
+        )
+    for line in summary_lines(record):
         click.echo(line)
-    prep = result.prep
-    click.echo(f"Wrote {prep.rows} rows x {len(prep.columns)} columns to {prep.path}")
-    click.echo(f"\nAthena-style query on the catalog (playgrounds sql '...'):\n{result.query}")
+    print_outcome(record, folder)
+    if not answers:
+        raise PlaygroundsError(
+            f"workflow {WORKSHOP_WORKFLOW} did not finish: see the failed nodes above, "
+            f"fix them and run `playgrounds workflow resume {record['WorkflowRunId']}`"
+        )
+    answer = answers[0]
+    click.echo(f"\nAthena-style query on the catalog (playgrounds sql '...'):\n{answer.query}")
     table = Table()
-    for column in result.answer_columns:
+    for column in answer.columns:
         table.add_column(column)
-    for row in result.answer:
+    for row in answer.rows:
         table.add_row(*[str(value) for value in row])
     Console().print(table)
+    model = models[0]
+    random_split, grouped = model.evaluation["random_split"], model.evaluation["group_kfold"]
+    click.echo(
+        f"\nModel: the workshop's XGBoost on {model.matrix}, in {model.model_folder}\n"
+        f"  ROC AUC {random_split['metrics']['roc_auc']:.3f} on the workshop's random 80/20 split, "
+        f"{grouped['metrics_mean']['roc_auc']:.3f} ± {grouped['metrics_std']['roc_auc']:.3f} "
+        f"by playground ({grouped['folds']} folds); the majority-class baseline: 0.500\n"
+        f"Report: {model.report}"
+    )
 
 
 @click.command()

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from playgrounds.errors import InputError
 from playgrounds.lake.layout import PARKS_TABLE, PLAYGROUNDS_TABLE, parse_day
+from playgrounds.sources.ingest import NYC_PARKS_URLS, income_url
 from playgrounds.transforms.choices import ZipMatch, as_zip_match
 
 
@@ -31,6 +32,10 @@ def _year(arguments: Mapping[str, str], name: str) -> int:
 
 
 def _day(arguments: Mapping[str, str], name: str = "date") -> dt.date:
+    if name not in arguments:
+        # A scheduled Glue workflow starts its jobs with no --date: the run's day, in UTC
+        # (Glue's clock), is the partition it lands.
+        return dt.datetime.now(dt.UTC).date()
     try:
         return parse_day(str(arguments[name]))
     except InputError as bad:
@@ -42,6 +47,22 @@ def _dataset(arguments: Mapping[str, str], name: str = "dataset") -> str:
     if value not in (PARKS_TABLE, PLAYGROUNDS_TABLE):
         raise InputError(f"--{name} {value!r} is not one of {PARKS_TABLE}, {PLAYGROUNDS_TABLE}")
     return value
+
+
+def _source(arguments: Mapping[str, str], published_url: str) -> str | None:
+    """``--source``; a URL ending in ``/`` is a mirror of the published files, as a folder is.
+
+    One workflow run passes the same ``--source`` to every import job, so a
+    mirror (a local HTTP server, a bucket's website) names the folder and each
+    job appends its own published file name.
+    """
+    value = arguments.get("source")
+    if value is None:
+        return None
+    text = str(value)
+    if "://" in text and text.endswith("/"):
+        return text + published_url.rsplit("/", 1)[-1]
+    return text
 
 
 def _zip_match(arguments: Mapping[str, str], name: str = "zip_match") -> ZipMatch:
@@ -87,16 +108,16 @@ class ImportIncomeOptions(JobOptions):
             arguments=arguments,
             raw_zone=arguments["raw_zone"],
             income_year=_year(arguments, "income_year"),
-            source=arguments.get("source"),
+            source=_source(arguments, income_url(_year(arguments, "income_year"))),
         )
 
 
 @dataclass(frozen=True, kw_only=True)
 class ImportJsonOptions(JobOptions):
-    """``import_json_data``: ``--raw_zone``, ``--dataset``, ``--date`` [``--source``]."""
+    """``import_json_data``: ``--raw_zone``, ``--dataset`` [``--date`` (UTC), ``--source``]."""
 
-    REQUIRED: ClassVar[tuple[str, ...]] = ("raw_zone", "dataset", "date")
-    OPTIONAL: ClassVar[tuple[str, ...]] = ("source",)
+    REQUIRED: ClassVar[tuple[str, ...]] = ("raw_zone", "dataset")
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("date", "source")
 
     raw_zone: str
     dataset: str
@@ -112,23 +133,17 @@ class ImportJsonOptions(JobOptions):
             raw_zone=arguments["raw_zone"],
             dataset=_dataset(arguments),
             day=_day(arguments),
-            source=arguments.get("source"),
+            source=_source(arguments, NYC_PARKS_URLS[_dataset(arguments)]),
         )
 
 
 @dataclass(frozen=True, kw_only=True)
 class PrepOptions(JobOptions):
-    """``prep_data_for_ml``: ``--raw_database``, ``--processed_zone``, ``--date``,
-    ``--income_year``, ``--state`` [``--zip_match``]."""
+    """``prep_data_for_ml``: ``--raw_database``, ``--processed_zone``, ``--income_year``,
+    ``--state`` [``--date`` (today, UTC), ``--zip_match``]."""
 
-    REQUIRED: ClassVar[tuple[str, ...]] = (
-        "raw_database",
-        "processed_zone",
-        "date",
-        "income_year",
-        "state",
-    )
-    OPTIONAL: ClassVar[tuple[str, ...]] = ("zip_match",)
+    REQUIRED: ClassVar[tuple[str, ...]] = ("raw_database", "processed_zone", "income_year", "state")
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("date", "zip_match")
 
     raw_database: str
     processed_zone: str

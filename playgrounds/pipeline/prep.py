@@ -23,6 +23,7 @@ from playgrounds.lake.layout import (
     INCOME_TABLE,
     PARKS_TABLE,
     PLAYGROUNDS_TABLE,
+    date_partition,
     day_predicate,
     processed_key,
     year_predicate,
@@ -110,7 +111,9 @@ def prep_from_catalog(glue_context: Any, options: PrepOptions) -> str:
     # A zone that cannot be written fails here, before any table is read.
     open_zone(options.processed_zone).check_writable()
 
-    def read(folder: str, predicate: str) -> DataFrame:
+    def read(folder: str, predicate: str, partition: str) -> DataFrame:
+        # In the job's log as `playgrounds prep` names its inputs.
+        glue_context.get_logger().info(f"Reading {folder.split('-')[0]} ({folder}/{partition})")
         table = glue_table_name(folder)
         frame = glue_context.create_dynamic_frame.from_catalog(
             database=options.raw_database,
@@ -121,9 +124,9 @@ def prep_from_catalog(glue_context: Any, options: PrepOptions) -> str:
         return frame.toDF()
 
     prepared = prepare_for_ml(
-        read(INCOME_TABLE, year_predicate(options.income_year)),
-        read(PARKS_TABLE, day_predicate(options.day)),
-        read(PLAYGROUNDS_TABLE, day_predicate(options.day)),
+        read(INCOME_TABLE, year_predicate(options.income_year), f"year={options.income_year}"),
+        read(PARKS_TABLE, day_predicate(options.day), date_partition(options.day)),
+        read(PLAYGROUNDS_TABLE, day_predicate(options.day), date_partition(options.day)),
         state=options.state,
         zip_match=options.zip_match,
     )

@@ -1,18 +1,32 @@
-"""The workshop end to end here (``playgrounds run``): ingest, crawl, prep, crawl, query."""
+"""The workshop's defaults for ``playgrounds run``: its workflow, its query, its model.
+
+``playgrounds run`` runs the Glue workflow ``playgrounds_workflow_for_ml``
+(``workflows/``: ingest, crawl, prep, crawl) on the samples with the local
+workflow runner, asks the catalog the borough question below, then does the
+notebook's half (:func:`train_and_report`): features, the ``train`` table,
+XGBoost with both evaluations, and the report. The workshop runs that half in
+SageMaker, not in the Glue workflow, so it is a step of ``run``, not a node of
+the workflow that ``deploy`` sends to Glue.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from pyspark.sql import SparkSession
 
 from playgrounds.catalog.crawler import crawl
-from playgrounds.catalog.metastore import crawls_dir, open_catalog
-from playgrounds.lake.layout import PROCESSED_ZONE, RAW_ZONE
-from playgrounds.pipeline.prep import PrepResult, Progress, no_progress, run_prep
-from playgrounds.sources.ingest import JSON_DATASETS, ingest_income, ingest_nyc_parks_json
+from playgrounds.catalog.metastore import crawls_dir
+from playgrounds.lake.layout import PROCESSED_ZONE
+from playgrounds.ml.features import build_features, write_features
+from playgrounds.ml.report import write_report
+from playgrounds.ml.train import run_training
 from playgrounds.sql.query import run_sql
-from playgrounds.transforms.choices import ZipMatch
+
+WORKSHOP_WORKFLOW = "playgrounds_workflow_for_ml"
 
 # The analyst query `playgrounds run` ends with, in Athena's dialect: accessible
 # (Level 4) playgrounds per borough, the question the model will learn to answer.
@@ -27,56 +41,49 @@ ORDER BY 1
 
 
 @dataclass(frozen=True)
-class WorkshopResult:
-    """What `playgrounds run` did at each step."""
+class QueryAnswer:
+    """A query as asked and what it returned."""
 
-    ingested: list[str]
-    crawled: list[str]
-    prep: PrepResult
     query: str
-    answer: list[tuple[object, ...]]
-    answer_columns: list[str]
+    columns: list[str]
+    rows: list[tuple[object, ...]]
 
 
-def run_workshop(
+def borough_answer(spark: SparkSession, prefix: str = "playgrounds") -> QueryAnswer:
+    """Run :data:`BOROUGH_QUERY` on the catalog of ``spark``."""
+    query = BOROUGH_QUERY.format(prefix=prefix).strip()
+    answer = run_sql(spark, query)
+    return QueryAnswer(query, answer.columns, [tuple(row) for row in answer.collect()])
+
+
+@dataclass(frozen=True)
+class ModelOutcome:
+    """What the notebook's half of ``playgrounds run`` made."""
+
+    matrix: str
+    model_folder: Path
+    evaluation: dict[str, Any]
+    report: str
+
+
+def train_and_report(
+    spark: SparkSession,
     lake: Path,
-    source: Path,
     *,
-    day: dt.date | None = None,
     prefix: str = "playgrounds",
-    zip_match: ZipMatch = "workshop",
-    progress: Progress = no_progress,
-) -> WorkshopResult:
-    """The workshop end to end on one machine: ingest, crawl, prep, crawl, query.
-
-    ``source`` holds the three published files (``data/samples/`` by default).
-    The catalog of ``lake`` is held for the whole run (see ``catalog.metastore``).
-    """
-    day = day or dt.date.today()
-    raw, processed = lake / RAW_ZONE, lake / PROCESSED_ZONE
-    progress("Starting Spark over the lake's catalog")
-    with open_catalog(lake, "run") as spark:
-        progress(f"Ingesting income from {source}")
-        ingested = [ingest_income(raw, source=source)]
-        for dataset in JSON_DATASETS:
-            progress(f"Ingesting {dataset} from {source}")
-            ingested.append(ingest_nyc_parks_json(spark, raw, dataset, day=day, source=source))
-        progress("Crawling the raw zone")
-        crawled = crawl(spark, raw, f"{prefix}-raw", progress=progress, report_dir=crawls_dir(lake))
-        prep = run_prep(spark, raw, processed, day=day, zip_match=zip_match, progress=progress)
-        progress("Crawling the processed zone")
-        crawled_processed = crawl(
-            spark, processed, f"{prefix}-processed", progress=progress, report_dir=crawls_dir(lake)
-        )
-        progress("Querying the catalog")
-        query = BOROUGH_QUERY.format(prefix=prefix).strip()
-        answer = run_sql(spark, query)
-        rows = [tuple(row) for row in answer.collect()]
-    return WorkshopResult(
-        ingested=[result.summary() for result in ingested],
-        crawled=[*crawled.lines(), *crawled_processed.lines()],
-        prep=prep,
-        query=query,
-        answer=rows,
-        answer_columns=answer.columns,
+    automl_budget: float = 0,
+    progress: Callable[[str], None] = lambda message: None,
+) -> ModelOutcome:
+    """Features, the crawled ``train`` table, the workshop's XGBoost (both evaluations), report."""
+    features = build_features(spark, lake, progress=progress)
+    write_features(features, lake)
+    progress("Crawling the processed zone for the train table")
+    crawl(spark, lake / PROCESSED_ZONE, f"{prefix}-processed", report_dir=crawls_dir(lake))
+    trained = run_training(lake, automl_budget=automl_budget, progress=progress)
+    report = write_report(lake, progress=progress)
+    return ModelOutcome(
+        matrix=f"{trained.rows:,} rows x {trained.features} features",
+        model_folder=trained.folder,
+        evaluation=trained.evaluation,
+        report=report.path,
     )

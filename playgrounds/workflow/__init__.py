@@ -1,1 +1,1 @@
-"""The Glue workflow: one definition in Glue's shapes, a local runner with triggers and run history."""
+"""The Glue workflow: one definition in Glue's shapes, a local runner, triggers, run history."""

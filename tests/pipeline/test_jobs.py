@@ -48,6 +48,13 @@ def test_optional_arguments_are_resolved_only_when_given() -> None:
     assert (income.raw_zone, income.income_year, income.source) == ("lake/raw", 2016, None)
 
 
+def test_without_date_the_run_date_is_today_in_utc() -> None:
+    # A scheduled workflow on Glue starts its jobs without --date.
+    argv = [arg for arg in PREP_ARGV if arg not in ("--date", "2019-07-04")]
+    assert "date" not in PrepOptions.argument_names(argv)
+    assert resolve(PrepOptions, argv).day == dt.datetime.now(dt.UTC).date()
+
+
 def test_today_is_the_run_date() -> None:
     argv = ["job.py", "--JOB_NAME", "j", "--raw_zone", "r", "--dataset", "parks", "--date", "today"]
     options = resolve(ImportJsonOptions, [*argv, "--source", "data/samples"])
@@ -86,3 +93,13 @@ def test_an_unknown_dataset_is_refused() -> None:
     argv = ["job.py", "--JOB_NAME", "j", "--raw_zone", "r", "--dataset", "trees", "--date", "today"]
     with pytest.raises(InputError, match=r"^--dataset 'trees' is not one of parks, playgrounds$"):
         resolve(ImportJsonOptions, argv)
+
+
+def test_a_source_url_ending_in_a_slash_is_a_mirror_of_the_published_files() -> None:
+    base = ["job.py", "--JOB_NAME", "j", "--raw_zone", "r", "--source", "http://127.0.0.1:8/m/"]
+    parks = resolve(ImportJsonOptions, [*base, "--dataset", "parks"])
+    assert parks.source == "http://127.0.0.1:8/m/DPR_Parks_001.json"
+    income = resolve(ImportIncomeOptions, [*base, "--income_year", "2016"])
+    assert income.source == "http://127.0.0.1:8/m/16zpallagi.csv"
+    one_file = resolve(ImportJsonOptions, [*base[:-1], "http://h/p.json", "--dataset", "parks"])
+    assert one_file.source == "http://h/p.json"
