@@ -1,0 +1,168 @@
+"""``playgrounds deploy`` and ``playgrounds teardown``: the workflow on AWS Glue, one definition.
+
+The plan (a table) goes to stdout; progress, one line per resource, to stderr.
+boto3 and the deploy package are imported inside the commands, so that
+``playgrounds --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from playgrounds.cli.kit import console, stage_display
+
+if TYPE_CHECKING:
+    from playgrounds.deploy.cloud import Found
+    from playgrounds.deploy.deployment import Plan
+
+DEFAULT_DEFINITION = (
+    Path(__file__).resolve().parents[2] / "workflows" / "playgrounds_workflow_for_ml.json"
+)
+ACTION_STYLES = {"create": "green", "update": "yellow", "unchanged": "dim", "delete": "red"}
+
+
+def default_region() -> str:
+    """``$AWS_REGION``, then ``$AWS_DEFAULT_REGION`` (as the AWS CLI reads them), else us-east-1."""
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
+prefix_option = click.option(
+    "--prefix",
+    default="playgrounds",
+    show_default=True,
+    help="Names this deployment: S3 folders <bucket>/<prefix>/..., databases <prefix>-raw and "
+    "<prefix>-processed, role <prefix>-glue-role, tag playgrounds:deployment=<prefix>.",
+)
+region_option = click.option(
+    "--region",
+    default=default_region,
+    show_default="$AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1",
+    help="AWS region of the Glue resources.",
+)
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="Print the plan and change nothing in AWS."
+)
+
+
+def plan_table(plan: Plan) -> Table:
+    """One row per resource: action, kind, name, and the fields that differ."""
+    table = Table(title=f"Deploy plan for {plan.workflow} (prefix {plan.target.prefix}, "
+                  f"{plan.target.region})", title_justify="left")  # fmt: skip
+    for column in ("action", "resource", "name", "changes"):
+        table.add_column(column, overflow="fold")
+    for change in plan.changes:
+        style = ACTION_STYLES[change.action]
+        table.add_row(
+            f"[{style}]{change.action}[/{style}]",
+            change.resource.kind,
+            change.resource.name,
+            "\n".join(str(d) for d in change.differences),
+        )
+    return table
+
+
+@click.command("deploy")
+@click.option(
+    "--raw-bucket", required=True, help="Existing bucket for the raw zone, scripts and wheel."
+)
+@click.option("--processed-bucket", required=True, help="Existing bucket for the processed zone.")
+@prefix_option
+@region_option
+@dry_run_option
+@click.option(
+    "--definition",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DEFINITION,
+    show_default="workflows/playgrounds_workflow_for_ml.json",
+    help="The workflow definition (Glue API shapes) to deploy.",
+)
+@click.option(
+    "--wheel",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Deploy this library wheel instead of building one with pip wheel --no-deps.",
+)
+def deploy(
+    raw_bucket: str,
+    processed_bucket: str,
+    prefix: str,
+    region: str,
+    dry_run: bool,
+    definition: Path,
+    wheel: Path | None,
+) -> None:
+    """Create or update the workflow's jobs, crawlers, triggers, databases and role on AWS Glue.
+
+    Uploads jobs/*.py and the library wheel under s3://RAW_BUCKET/PREFIX/glue/,
+    and fills the definition's zones with s3://RAW_BUCKET/PREFIX/raw and
+    s3://PROCESSED_BUCKET/PREFIX/processed. Both buckets must exist.
+    """
+    from playgrounds.deploy.cloud import Cloud
+    from playgrounds.deploy.deployment import apply_plan, library_wheel, make_plan
+    from playgrounds.deploy.target import DeployTarget
+
+    target = DeployTarget(raw_bucket, processed_bucket, prefix, region)
+    cloud = Cloud(target)  # one set of clients for the plan and its execution
+    with library_wheel(wheel) as built, stage_display("deploy") as show:
+        if wheel is None:
+            console.print(f"Built {built.name}", highlight=False)
+        plan = make_plan(definition, target, built, cloud=cloud, on_progress=show)
+        Console().print(plan_table(plan))
+        if dry_run:
+            console.print("Dry run: nothing was changed.", highlight=False)
+            return
+        apply_plan(plan, cloud=cloud, on_progress=show)
+    if plan.pending:
+        console.print(
+            f"Deployed {plan.workflow}: {len(plan.pending)} resource(s) created or updated; "
+            f"start it with: aws glue start-workflow-run --name {plan.workflow}",
+            highlight=False,
+        )
+    else:
+        console.print(f"{plan.workflow} is up to date: nothing to change.", highlight=False)
+
+
+def teardown_table(found: list[Found], prefix: str) -> Table:
+    """One row per resource teardown will delete."""
+    table = Table(title=f"Teardown of deployment {prefix}", title_justify="left")
+    for column in ("action", "resource", "name"):
+        table.add_column(column, overflow="fold")
+    for item in found:
+        table.add_row("[red]delete[/red]", item.kind, item.name)
+    return table
+
+
+@click.command("teardown")
+@prefix_option
+@region_option
+@dry_run_option
+@click.option(
+    "--delete-data",
+    is_flag=True,
+    help="Also delete every object under <prefix>/ in the two buckets (the lake's data).",
+)
+def teardown(prefix: str, region: str, dry_run: bool, delete_data: bool) -> None:
+    """Delete what `playgrounds deploy --prefix PREFIX` made (found by its tag), nothing else.
+
+    The buckets and their data stay unless --delete-data.
+    """
+    from playgrounds.deploy.deployment import delete_found, find_deployment
+    from playgrounds.deploy.target import check_prefix
+
+    check_prefix(prefix)
+    with stage_display("teardown") as show:
+        show(f"finding resources tagged playgrounds:deployment={prefix}")
+        tearing, found = find_deployment(prefix, region, delete_data=delete_data)
+        Console().print(teardown_table(found, prefix))
+        if dry_run:
+            console.print("Dry run: nothing was deleted.", highlight=False)
+            return
+        delete_found(tearing, found, on_progress=show)
+    kept = "" if delete_data else "; the buckets' data was kept (--delete-data removes it)"
+    console.print(f"Tore down deployment {prefix}: {len(found)} resource(s) deleted{kept}",
+                  highlight=False)  # fmt: skip
