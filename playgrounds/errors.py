@@ -248,10 +248,26 @@ def os_error_sentence(error: OSError) -> str | None:
     return f"{path}: {reason}"
 
 
+# A Python UDF's error reaches the driver as text, the worker's traceback ending
+# in "playgrounds.errors.InputError: <sentence>" (or a subclass of ours).
+_WORKER_ERROR = re.compile(r"^playgrounds\.[\w.]+: (?P<sentence>.+)$", re.MULTILINE)
+
+
+def _our_error_in_python_worker(text: str) -> str | None:
+    """The sentence of one of our errors raised in a Spark Python worker, if ``text`` holds one."""
+    if "Traceback" not in text:
+        return None
+    ours = [match.group("sentence").strip() for match in _WORKER_ERROR.finditer(text)]
+    return ours[-1] if ours else None
+
+
 def describe_error(error: BaseException) -> str:
     """The one sentence a user sees for any error: ours as written, others named by their file."""
     if isinstance(error, PlaygroundsError):
         return str(error)
+    raised_in_worker = _our_error_in_python_worker(str(error))
+    if raised_in_worker:
+        return raised_in_worker
     if isinstance(error, OSError):
         sentence = os_error_sentence(error)
         if sentence:

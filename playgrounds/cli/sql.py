@@ -87,6 +87,8 @@ def sql(
     """
     # Imported here: Spark's start-up cost is paid only by commands that use it.
     from playgrounds.catalog.metastore import catalog_exists, open_catalog
+    from playgrounds.serve.functions import ModelFunctionResolver
+    from playgrounds.sql.functions import split_using
     from playgrounds.sql.policy import RETURNS_ROWS, check_statement
     from playgrounds.sql.query import check_output, run_statement, write_result
 
@@ -95,8 +97,9 @@ def sql(
     root = lake_folder(lake, must_exist=False)
     # Syntax errors and refused statements before Spark starts (table locations are
     # checked again, with the catalog, when the statement runs).
+    using = split_using(query)
     kind = check_statement(
-        query,
+        using.statement,
         dialect=dialect,
         raw_zone=root / RAW_ZONE,
         processed_zone=root / PROCESSED_ZONE,
@@ -112,6 +115,9 @@ def sql(
         check_output(output, overwrite=force)
         _refuse_output_in_lake(output, root)
     root = lake_folder(lake)
+    models = ModelFunctionResolver(root)
+    for function in using.functions:
+        models.target(function)  # an unknown model or a stopped endpoint, before Spark starts
     if not catalog_exists(root):
         raise InputError(
             f"no catalog in {root}/catalog yet: register tables first with "
@@ -124,7 +130,13 @@ def sql(
 
     with open_catalog(root, "sql") as spark, _without_sql_on_files(spark):
         result = run_statement(
-            spark, query, dialect=dialect, database=database, lake=root, on_translation=shown
+            spark,
+            query,
+            dialect=dialect,
+            database=database,
+            lake=root,
+            on_translation=shown,
+            functions=models,
         )
         if result.note is not None:
             Console().print(result.note, highlight=False, markup=False)

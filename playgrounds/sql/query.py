@@ -24,6 +24,7 @@ from sqlglot import exp
 from playgrounds.catalog.names import glue_table_name, metastore_name
 from playgrounds.lake.layout import data_files
 from playgrounds.sql.errors import SqlError
+from playgrounds.sql.functions import FunctionResolver, register_functions, split_using
 from playgrounds.sql.policy import (
     DIALECTS,
     RETURNS_ROWS,
@@ -185,15 +186,19 @@ def run_sql(
     dialect: str = "athena",
     database: str | None = None,
     lake: Path | None = None,
+    functions: FunctionResolver | None = None,
 ) -> DataFrame:
     """Run an Athena-dialect query on Spark; ``database`` (a Glue name) is for unqualified tables.
 
     Analysis happens here, so an unknown table or column raises :class:`SqlError`
     now; the rows are computed when the DataFrame is used. Statements outside
     Athena's set are refused before Spark runs anything (see
-    :mod:`playgrounds.sql.policy`); those that write need ``lake``.
+    :mod:`playgrounds.sql.policy`); those that write need ``lake``. A ``USING [EXTERNAL]
+    FUNCTION`` prefix needs ``functions`` (see :mod:`playgrounds.sql.functions`).
     """
-    return run_statement(spark, query, dialect=dialect, database=database, lake=lake).frame
+    return run_statement(
+        spark, query, dialect=dialect, database=database, lake=lake, functions=functions
+    ).frame
 
 
 def run_statement(
@@ -204,11 +209,16 @@ def run_statement(
     database: str | None = None,
     lake: Path | None = None,
     on_translation: Callable[[str], None] | None = None,
+    functions: FunctionResolver | None = None,
 ) -> SqlResult:
     """Check ``query`` against the statement policy with ``lake``'s zones, then run it.
 
-    ``on_translation`` gets the Spark SQL just before it runs (``--show-translation``).
+    ``on_translation`` gets the Spark SQL just before it runs (``--show-translation``);
+    ``functions`` resolves the model functions a ``USING FUNCTION`` prefix declares (the
+    policy checks the statement after the prefix).
     """
+    using = split_using(query)
+    query = using.statement
     tree = parse_statement(query, dialect=dialect)
     spark_sql, typed = "", dict[str, str]()
     try:
@@ -223,6 +233,9 @@ def run_statement(
             table_location=lambda table: _table_details(spark, table).get("Location"),
             dialect=dialect,
         )
+        if using.functions:
+            _refuse_functions_outside_queries(statement)
+            register_functions(spark, statement.tree, using, functions)
         spark_sql, typed = _spark_sql(statement, query)
         before = _before(spark, statement)
         if on_translation is not None:
@@ -238,6 +251,16 @@ def run_statement(
         message = _analysis_message(error, spark, typed)
         raise SqlError(message + _locate(query, message)) from None
     return SqlResult(statement.kind, frame, _note(statement, before), spark_sql)
+
+
+def _refuse_functions_outside_queries(statement: Statement) -> None:
+    if statement.kind not in (StatementKind.SELECT, StatementKind.CREATE_TABLE_AS) or isinstance(
+        statement.tree, exp.Command
+    ):
+        raise SqlError(
+            "USING FUNCTION goes in front of a SELECT or CREATE TABLE AS, "
+            f"not {statement.kind.value}"
+        )
 
 
 def _table_details(spark: SparkSession, table: exp.Table) -> dict[str, str]:
