@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from pyspark.sql import SparkSession
 from playgrounds.errors import PlaygroundsError
 
 LOG4J_CONFIG = Path(__file__).parent / "conf" / "log4j2.properties"
+SPARK_MASTER_ENV = "PLAYGROUNDS_SPARK_MASTER"
 
 # Settings that make a one-machine Spark start and answer faster. Measured in
 # ../shared/STYLE.md: 48 tests went from 23 s to 16 s with these.
@@ -79,10 +81,30 @@ def _java_options(log_level: str, extra: str = "") -> str:
     )
 
 
+def _require_master_answers(master: str) -> None:
+    """One sentence when a ``spark://host:port`` master does not listen.
+
+    Spark itself would retry for a minute and then fail with a Java stack.
+    """
+    if not master.startswith("spark://"):
+        return
+    for address in master.removeprefix("spark://").split(","):
+        host, _, port = address.strip().rpartition(":")
+        try:
+            with socket.create_connection((host, int(port)), timeout=2):
+                return
+        except (OSError, ValueError):
+            continue
+    raise PlaygroundsError(
+        f"no Spark master answers at {master} (from --master or ${SPARK_MASTER_ENV}): "
+        "start one with `playgrounds cluster up`, or unset it to run locally"
+    )
+
+
 def spark_session(
     app_name: str = "playgrounds",
     *,
-    master: str = "local[*]",
+    master: str | None = None,
     conf: Mapping[str, str] | None = None,
     hive_metastore_dir: Path | None = None,
 ) -> SparkSession:
@@ -92,6 +114,8 @@ def spark_session(
     warehouse in that folder, so another command sees the same tables. A
     session already running in this process (a test suite's, a notebook's,
     Glue's) is returned untouched: its settings were chosen by whoever started it.
+    ``master`` is the argument if given, else ``$PLAYGROUNDS_SPARK_MASTER`` (a
+    standalone cluster such as ``spark://127.0.0.1:7077``), else ``local[*]``.
     """
     running = SparkSession.getActiveSession()
     if running is not None:
@@ -105,6 +129,8 @@ def spark_session(
     settings = {**RUN_CONF, **(conf or {})}
     log_level = os.environ.get("PLAYGROUNDS_SPARK_LOG", "ERROR").upper()
     extra_java = settings.pop("spark.driver.extraJavaOptions", "")
+    master = master or os.environ.get(SPARK_MASTER_ENV) or "local[*]"
+    _require_master_answers(master)
     builder = SparkSession.builder.master(master).appName(app_name)
     for key, value in settings.items():
         builder = builder.config(key, value)

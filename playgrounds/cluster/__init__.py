@@ -1,0 +1,1 @@
+"""A Spark standalone cluster on this machine (master and workers from the pyspark wheel)."""
