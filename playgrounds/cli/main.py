@@ -9,11 +9,18 @@ import traceback
 import click
 
 from playgrounds.cli.catalog import catalog_group, crawl
+from playgrounds.cli.cluster import cluster_group
+from playgrounds.cli.deploy import deploy, teardown
 from playgrounds.cli.glue import glue_local, glue_pytest, glue_run
 from playgrounds.cli.ingest import ingest_group
 from playgrounds.cli.kit import console, one_sentence
+from playgrounds.cli.ml import features, report
 from playgrounds.cli.pipeline import prep, run, samples
+from playgrounds.cli.scale import samples_scale
+from playgrounds.cli.serve import models_command, serve_command
 from playgrounds.cli.sql import sql
+from playgrounds.cli.train import train
+from playgrounds.cli.workflow import workflow_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,13 +38,23 @@ for _command in (
     run,
     prep,
     samples,
+    features,
+    train,
+    report,
+    samples_scale,
     ingest_group,
     crawl,
     sql,
     catalog_group,
+    cluster_group,
     glue_local,
     glue_pytest,
     glue_run,
+    workflow_group,
+    deploy,
+    teardown,
+    serve_command,
+    models_command,
 ):
     cli.add_command(_command)
 
