@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from playgrounds.cli.kit import REPO_ROOT, lake_folder, lake_option
+from playgrounds.cli.kit import REPO_ROOT, lake_folder, lake_option, master_option
 from playgrounds.glue.errors import GlueShimError
 
 JOBS_DIR = REPO_ROOT / "jobs"
@@ -55,6 +55,7 @@ def job_file(job: str) -> Path:
     help="Hive metastore folder [default: <lake>/catalog, the crawler's].",
 )
 @click.option("--conf", "conf", multiple=True, metavar="KEY=VALUE", help="Extra Spark setting.")
+@master_option
 def glue_local(
     job: str,
     job_args: tuple[str, ...],

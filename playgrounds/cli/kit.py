@@ -182,3 +182,24 @@ zip_match_option = click.option(
     help="workshop: a park's Zip must be one ZIP (multi-ZIP parks match nothing, "
     "as in the workshop); all: match every ZIP a park lists.",
 )
+
+
+def _use_master(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:
+        # Imported here: pyspark loads only when a command is given a master.
+        from playgrounds.spark import SPARK_MASTER_ENV
+
+        os.environ[SPARK_MASTER_ENV] = value
+
+
+def master_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--master URL``: this command's Spark master (sets ``$PLAYGROUNDS_SPARK_MASTER``)."""
+    return click.option(
+        "--master",
+        default=None,
+        expose_value=False,
+        callback=_use_master,
+        metavar="URL",
+        help="Spark master, e.g. spark://127.0.0.1:7077 from `playgrounds cluster up` "
+        "(default: $PLAYGROUNDS_SPARK_MASTER, else local[*]).",
+    )(command)

@@ -16,6 +16,7 @@ from playgrounds.cli.kit import (
     date_option,
     lake_folder,
     lake_option,
+    master_option,
     stage_display,
     zip_match_option,
 )
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 )
 @date_option("Partition date of the output.")
 @zip_match_option
+@master_option
 @click.option("--state", default="NY", show_default=True, help="IRS STATE to keep.")
 def prep(raw: Path, processed: Path, day: dt.date, zip_match: ZipMatch, state: str) -> None:
     """Join IRS income, parks and playgrounds into the processed zone (prep_data_for_ml)."""
@@ -76,6 +78,7 @@ def prep(raw: Path, processed: Path, day: dt.date, zip_match: ZipMatch, state: s
 )
 @date_option("Partition date of the ingested and prepared data.")
 @zip_match_option
+@master_option
 @click.option(
     "--automl-budget",
     default=0.0,

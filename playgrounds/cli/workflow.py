@@ -12,7 +12,14 @@ from typing import Any
 import click
 from rich.live import Live
 
-from playgrounds.cli.kit import SAMPLES_DIR, console, date_option, lake_folder, lake_option
+from playgrounds.cli.kit import (
+    SAMPLES_DIR,
+    console,
+    date_option,
+    lake_folder,
+    lake_option,
+    master_option,
+)
 from playgrounds.errors import PlaygroundsError
 from playgrounds.workflow.display import graph_tree, history_table, run_table, shown_status
 
@@ -62,6 +69,7 @@ def print_outcome(record: dict[str, Any], lake: Path) -> None:
 
 @workflow_group.command("run")
 @click.argument("name")
+@master_option
 @lake_option("raw/ and processed/ zones, the catalog/ and workflows/ history live under it.")
 @click.option(
     "--source",

@@ -50,6 +50,21 @@ def test_missing_input_folder_is_one_sentence_and_exit_1(tmp_path: Path) -> None
     assert not (tmp_path / "out").exists()
 
 
+def test_master_option_reaches_the_session_and_a_dead_master_is_one_sentence(
+    tmp_path: Path, samples_dir: Path
+) -> None:
+    # --master sets the session's master for this command; nothing answers on port 1.
+    result = subprocess.run(
+        [sys.executable, "-m", "playgrounds.cli", "prep", "--master", "spark://127.0.0.1:1",
+         "--raw", str(samples_dir), "--processed", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "no Spark master answers at spark://127.0.0.1:1" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.fixture
 def restore_spark_conf(spark: SparkSession) -> Iterator[None]:
     """The CLI asks for more shuffle partitions; keep the shared test session tuned."""
