@@ -20,6 +20,7 @@ from playgrounds.cli.kit import console, stage_display
 if TYPE_CHECKING:
     from playgrounds.deploy.cloud import Found
     from playgrounds.deploy.deployment import Plan
+    from playgrounds.deploy.model import ModelPlan
 
 DEFAULT_DEFINITION = (
     Path(__file__).resolve().parents[2] / "workflows" / "playgrounds_workflow_for_ml.json"
@@ -166,3 +167,129 @@ def teardown(prefix: str, region: str, dry_run: bool, delete_data: bool) -> None
     kept = "" if delete_data else "; the buckets' data was kept (--delete-data removes it)"
     console.print(f"Tore down deployment {prefix}: {len(found)} resource(s) deleted{kept}",
                   highlight=False)  # fmt: skip
+
+
+model_prefix_option = click.option(
+    "--prefix",
+    default="playgrounds",
+    show_default=True,
+    help="Names the deployment: S3 folder <bucket>/<prefix>/models/, role <prefix>-sm-<name>, "
+    "tag playgrounds:deployment=<prefix> (the workflow deploy's tag).",
+)
+model_region_option = click.option(
+    "--region",
+    default=default_region,
+    show_default="$AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1",
+    help="AWS region of the SageMaker endpoint.",
+)
+
+
+def model_plan_table(plan: ModelPlan) -> Table:
+    """One row per resource of the model deployment."""
+    table = Table(title=f"Deploy plan for model {plan.target.name} (prefix {plan.target.prefix}, "
+                  f"{plan.target.region})", title_justify="left")  # fmt: skip
+    for column in ("action", "resource", "name", "changes"):
+        table.add_column(column, overflow="fold")
+    for change in plan.changes:
+        style = ACTION_STYLES[change.action]
+        table.add_row(
+            f"[{style}]{change.action}[/{style}]",
+            change.kind,
+            change.name,
+            "\n".join(str(d) for d in change.differences),
+        )
+    return table
+
+
+@click.command("deploy-model")
+@click.option(
+    "--model",
+    "model_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The model.tar.gz train wrote; model_card.json must sit beside it.",
+)
+@click.option("--bucket", required=True, help="Existing bucket for the artifact.")
+@click.option(
+    "--name",
+    help="The endpoint's name (default: the model card's name, e.g. playgrounds-xgboost).",
+)
+@click.option(
+    "--instance-type", default="ml.m5.large", show_default=True, help="The endpoint's instance."
+)
+@model_prefix_option
+@model_region_option
+@dry_run_option
+def deploy_model(
+    model_path: Path,
+    bucket: str,
+    name: str | None,
+    instance_type: str,
+    prefix: str,
+    region: str,
+    dry_run: bool,
+) -> None:
+    """Put a trained model on a SageMaker endpoint (the XGBoost container its card names).
+
+    Uploads the artifact to s3://BUCKET/PREFIX/models/NAME/model.tar.gz and creates
+    an execution role that may read only that object, the SageMaker model and
+    endpoint configuration NAME-<digest>, and the endpoint NAME, all tagged
+    playgrounds:deployment=PREFIX and playgrounds:model=NAME.
+    """
+    from playgrounds.deploy.model import (
+        ModelCloud,
+        ModelTarget,
+        apply_model_plan,
+        make_model_plan,
+        read_artifact,
+    )
+
+    artifact = read_artifact(model_path)
+    target = ModelTarget(bucket, name or artifact.card_name, prefix, region, instance_type)
+    cloud = ModelCloud(region)
+    with stage_display("deploy-model") as show:
+        plan = make_model_plan(artifact, target, cloud=cloud, on_progress=show)
+        Console().print(model_plan_table(plan))
+        if dry_run:
+            console.print("Dry run: nothing was changed.", highlight=False)
+            return
+        apply_model_plan(plan, cloud=cloud, on_progress=show)
+    if plan.pending:
+        console.print(
+            f"Deployed model {target.name}: {len(plan.pending)} resource(s) created or updated; "
+            f"endpoint {target.endpoint_name} serves {target.model_data_url} "
+            f"({target.image_uri(artifact)})",
+            highlight=False,
+        )
+    else:
+        console.print(f"Model {target.name} is up to date: nothing to change.", highlight=False)
+
+
+@click.command("teardown-model")
+@click.option("--name", required=True, help="The endpoint's name, as deploy-model made it.")
+@model_prefix_option
+@model_region_option
+@dry_run_option
+def teardown_model(name: str, prefix: str, region: str, dry_run: bool) -> None:
+    """Delete what `playgrounds deploy-model --name NAME` made (found by its tags), nothing else.
+
+    The endpoint, its configurations and models, the uploaded artifact, the role
+    and its policy; the bucket stays.
+    """
+    from playgrounds.deploy.model import ModelCloud, delete_model_found, find_model_deployment
+
+    cloud = ModelCloud(region)
+    with stage_display("teardown-model") as show:
+        show(f"finding resources tagged playgrounds:model={name}")
+        found = find_model_deployment(name, prefix, region, cloud=cloud)
+        table = Table(title=f"Teardown of model {name} (prefix {prefix})", title_justify="left")
+        for column in ("action", "resource", "name"):
+            table.add_column(column, overflow="fold")
+        for item in found:
+            table.add_row("[red]delete[/red]", item.kind, item.name)
+        Console().print(table)
+        if dry_run:
+            console.print("Dry run: nothing was deleted.", highlight=False)
+            return
+        delete_model_found(found, cloud=cloud, on_progress=show)
+    console.print(f"Tore down model {name}: {len(found)} resource(s) deleted", highlight=False)

@@ -10,7 +10,7 @@ import click
 
 from playgrounds.cli.catalog import catalog_group, crawl
 from playgrounds.cli.cluster import cluster_group
-from playgrounds.cli.deploy import deploy, teardown
+from playgrounds.cli.deploy import deploy, deploy_model, teardown, teardown_model
 from playgrounds.cli.glue import glue_local, glue_pytest, glue_run
 from playgrounds.cli.ingest import ingest_group
 from playgrounds.cli.kit import console, one_sentence
@@ -53,6 +53,8 @@ for _command in (
     workflow_group,
     deploy,
     teardown,
+    deploy_model,
+    teardown_model,
     serve_command,
     models_command,
 ):

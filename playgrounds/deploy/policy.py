@@ -72,3 +72,8 @@ def job_policy(target: DeployTarget, account_id: str, crawlers: Sequence[str]) -
 def trust_policy(target: DeployTarget, account_id: str) -> dict[str, Any]:
     """Who may assume the role: Glue, on behalf of this account only."""
     return _render(TRUST_POLICY_TEMPLATE, _values(target, account_id), ())
+
+
+def render(template: Path, values: dict[str, str]) -> dict[str, Any]:
+    """Any reviewed template in ``deploy/`` with its placeholders filled (the model deploy's)."""
+    return _render(template, values, ())
