@@ -134,6 +134,22 @@ def logical(trigger: Mapping[str, Any]) -> str:
 # ---------------------------------------------------------------- loading and validation
 
 
+# Names become folders and file names here (history, imported definitions, a
+# job's script): Glue allows almost any character, we allow what cannot leave
+# the folder it names a file in.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$")
+
+
+def require_safe_name(kind: str, name: str) -> str:
+    """``name`` if it is a safe file name; else one sentence naming it."""
+    if not SAFE_NAME.fullmatch(name):
+        raise InputError(
+            f"{kind} name {name!r} is not allowed here: use letters, digits, '_', '-' and '.' "
+            "(at most 255, not starting with '.' or '-')"
+        )
+    return name
+
+
 def _by_name(workflow: str, kind: str, items: object, source: Path) -> dict[str, dict[str, Any]]:
     if not isinstance(items, list):
         raise InputError(f"workflow {workflow} ({source}): {kind} must be a list of objects")
@@ -142,6 +158,7 @@ def _by_name(workflow: str, kind: str, items: object, source: Path) -> dict[str,
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("Name"), str) or not item["Name"]:
             raise InputError(f"workflow {workflow}: a {singular} in {kind} has no Name")
+        require_safe_name(f"workflow {workflow}: {singular}", item["Name"])
         if item["Name"] in named:
             raise InputError(f"workflow {workflow}: {singular} {item['Name']} is defined twice")
         named[item["Name"]] = item
@@ -375,7 +392,7 @@ def parse_definition(document: object, source: Path) -> WorkflowDefinition:
     workflow = document.get("Workflow")
     if not isinstance(workflow, dict) or not isinstance(workflow.get("Name"), str):
         raise InputError(f"workflow definition {source} has no Workflow.Name")
-    name = workflow["Name"]
+    name = require_safe_name("workflow", workflow["Name"])
     unknown = sorted(set(document) - set(TOP_LEVEL_KEYS))
     if unknown:
         raise InputError(
@@ -410,6 +427,7 @@ def load_definition(path: Path) -> WorkflowDefinition:
 
 def find_definition(name: str, *, lake: Path | None) -> Path:
     """The repository's ``workflows/<name>.json``, else one imported under ``lake``."""
+    require_safe_name("workflow", name)
     candidates = [DEFINITIONS_DIR / f"{name}.json"]
     if lake is not None:
         candidates.append(imported_definition_path(lake, name))
@@ -422,6 +440,7 @@ def find_definition(name: str, *, lake: Path | None) -> Path:
 
 def imported_definition_path(lake: Path, name: str) -> Path:
     """Where ``workflow import`` stores one: ``<lake>/workflows/<name>/definition.json``."""
+    require_safe_name("workflow", name)
     return lake / WORKFLOWS_FOLDER / name / IMPORTED_DEFINITION
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 
 from playgrounds.errors import InputError
 from playgrounds.lake.layout import WORKFLOWS_FOLDER
+from playgrounds.workflow.definition import require_safe_name
 
 RUNS_FOLDER = "runs"
 RUN_ID_PREFIX = "wr_"
@@ -45,6 +47,10 @@ def parse_time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
+# Also what a run id given on the command line must look like: it becomes a glob.
+RUN_ID = re.compile(r"^wr_[0-9a-f]{1,128}$")
+
+
 def new_run_id() -> str:
     """``wr_`` and 64 hex digits, as Glue spells workflow run ids."""
     return RUN_ID_PREFIX + secrets.token_hex(32)
@@ -57,6 +63,7 @@ def new_job_run_id() -> str:
 
 def runs_dir(lake: Path, workflow: str) -> Path:
     """Where the runs of ``workflow`` are kept."""
+    require_safe_name("workflow", workflow)
     return lake / WORKFLOWS_FOLDER / workflow / RUNS_FOLDER
 
 
@@ -96,6 +103,8 @@ def all_runs(lake: Path, workflow: str) -> list[dict[str, Any]]:
 
 def find_run(lake: Path, run_id: str) -> Path:
     """The history file of ``run_id``, whichever workflow it belongs to."""
+    if not RUN_ID.fullmatch(run_id):
+        raise InputError(f"{run_id!r} is not a workflow run id (wr_ and hex digits)")
     root = lake / WORKFLOWS_FOLDER
     found = sorted(root.glob(f"*/{RUNS_FOLDER}/{run_id}.json")) if root.is_dir() else []
     if not found:

@@ -164,3 +164,22 @@ def test_graph_has_glue_shaped_nodes_and_edges() -> None:
     }
     # Ids are stable across loads (a run's history refers to them).
     assert graph(load_definition(WORKSHOP)) == shown
+
+
+@pytest.mark.parametrize("name", ["../escape", "a/b", ".hidden", "", "x" * 256, "nul\x00"])
+def test_names_that_would_leave_their_folder_are_refused(tmp_path: Path, name: str) -> None:
+    # Workflow and node names become folders and file names (history, imports, scripts).
+    with pytest.raises(InputError, match="is not allowed here"):
+        find_definition(name, lake=tmp_path)
+    document = _document()
+    document["Jobs"][0]["Name"] = name or "-"
+    with pytest.raises(InputError, match="is not allowed here"):
+        _load(tmp_path, document)
+
+
+@pytest.mark.parametrize("run_id", ["wr_*", "../wr_00", "wr_", "jr_00"])
+def test_a_run_id_that_is_not_one_is_refused_before_any_lookup(tmp_path: Path, run_id: str) -> None:
+    from playgrounds.workflow.history import find_run
+
+    with pytest.raises(InputError, match="is not a workflow run id"):
+        find_run(tmp_path, run_id)
