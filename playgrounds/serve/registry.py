@@ -17,7 +17,13 @@ from pathlib import Path
 
 from playgrounds.errors import InputError
 from playgrounds.lake.layout import ML_FOLDER
-from playgrounds.ml.artifact import ARTIFACT_FILE, DEFAULT_MODEL_NAME, REGISTRY_FILE, models_root
+from playgrounds.ml.artifact import (
+    ARTIFACT_FILE,
+    DEFAULT_MODEL_NAME,
+    REGISTRY_FILE,
+    model_folder,
+    models_root,
+)
 
 __all__ = ["DEFAULT_MODEL_NAME", "EndpointRegistration", "LocalModel"]
 
@@ -60,9 +66,15 @@ def endpoints_folder(lake: Path) -> Path:
     return lake / ML_FOLDER / ENDPOINTS_FOLDER
 
 
+def endpoint_file(lake: Path, name: str) -> Path:
+    """``<lake>/ml/endpoints/<name>.json``; a name from SQL or ``--name`` must be one file name."""
+    model_folder(lake, name)  # the same rule as model names: one sentence for '../x'
+    return endpoints_folder(lake) / f"{name}.json"
+
+
 def read_local_model(lake: Path, name: str) -> LocalModel | None:
     """The model registered as ``name`` in ``lake``, or None; one sentence for a broken entry."""
-    path = models_root(lake) / name / REGISTRY_FILE
+    path = model_folder(lake, name) / REGISTRY_FILE
     if not path.is_file():
         return None
     try:
@@ -109,7 +121,7 @@ def register_endpoint(lake: Path, registration: EndpointRegistration) -> Path:
         )
     folder = endpoints_folder(lake)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{registration.name}.json"
+    target = endpoint_file(lake, registration.name)
     handle, staging = tempfile.mkstemp(prefix=f".{registration.name}.", dir=folder)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         json.dump(asdict(registration), out, indent=2)
@@ -119,7 +131,7 @@ def register_endpoint(lake: Path, registration: EndpointRegistration) -> Path:
 
 def unregister_endpoint(lake: Path, name: str, pid: int) -> None:
     """Remove ``name``'s registration if it is still ``pid``'s."""
-    path = endpoints_folder(lake) / f"{name}.json"
+    path = endpoint_file(lake, name)
     current = _read_endpoint_file(path)
     if current is not None and current.pid == pid:
         path.unlink(missing_ok=True)
@@ -135,7 +147,7 @@ def _read_endpoint_file(path: Path) -> EndpointRegistration | None:
 
 def read_endpoint(lake: Path, name: str) -> EndpointRegistration | None:
     """The running endpoint ``name``, or None; a stale entry (its process is gone) is removed."""
-    path = endpoints_folder(lake) / f"{name}.json"
+    path = endpoint_file(lake, name)
     registration = _read_endpoint_file(path)
     if registration is None:
         return None

@@ -18,6 +18,7 @@ from playgrounds.serve.registry import (
     EndpointRegistration,
     local_models,
     read_endpoint,
+    read_local_model,
     register_endpoint,
     running_endpoints,
     unregister_endpoint,
@@ -106,3 +107,18 @@ def test_serve_and_models_from_the_command_line_say_what_is_wrong(
     assert main(["models", "--lake", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "listed" in out and "No endpoints running" in out
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "a/b", ".x"])
+def test_names_from_sql_or_flags_cannot_reach_outside_the_registry(
+    tmp_path: Path, name: str
+) -> None:
+    # `SAGEMAKER '../x'` in a statement: refused before any file is read or removed.
+    outside = tmp_path / "victim.json"
+    outside.write_text('{"name": "x", "host": "h", "port": 1, "pid": 999999, "model": "m"}')
+    lake = tmp_path / "lake"
+    with pytest.raises(InputError, match="one folder name"):
+        read_endpoint(lake, name)
+    with pytest.raises(InputError, match="one folder name"):
+        read_local_model(lake, name)
+    assert outside.exists()
