@@ -70,9 +70,21 @@ def plan_table(plan: Plan) -> Table:
 
 @click.command("deploy")
 @click.option(
-    "--raw-bucket", required=True, help="Existing bucket for the raw zone, scripts and wheel."
+    "--raw-bucket",
+    required=True,
+    help="Existing bucket for the raw zone, scripts and wheel (and --model's artifact).",
 )
-@click.option("--processed-bucket", required=True, help="Existing bucket for the processed zone.")
+@click.option(
+    "--processed-bucket",
+    help="Existing bucket for the processed zone (needed to deploy the workflow).",
+)
+@click.option(
+    "--model",
+    "model_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also (or, without --processed-bucket, only) put this model.tar.gz on a SageMaker "
+    "endpoint, as deploy-model does, its artifact in --raw-bucket.",
+)
 @prefix_option
 @region_option
 @dry_run_option
@@ -88,9 +100,12 @@ def plan_table(plan: Plan) -> Table:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Deploy this library wheel instead of building one with pip wheel --no-deps.",
 )
+@click.pass_context
 def deploy(
+    ctx: click.Context,
     raw_bucket: str,
-    processed_bucket: str,
+    processed_bucket: str | None,
+    model_path: Path | None,
     prefix: str,
     region: str,
     dry_run: bool,
@@ -101,8 +116,37 @@ def deploy(
 
     Uploads jobs/*.py and the library wheel under s3://RAW_BUCKET/PREFIX/glue/,
     and fills the definition's zones with s3://RAW_BUCKET/PREFIX/raw and
-    s3://PROCESSED_BUCKET/PREFIX/processed. Both buckets must exist.
+    s3://PROCESSED_BUCKET/PREFIX/processed. Both buckets must exist. With
+    --model, also deploys that model to a SageMaker endpoint (see deploy-model).
     """
+    if processed_bucket is None and model_path is None:
+        raise click.UsageError(
+            "give --processed-bucket to deploy the workflow, or --model to deploy a model"
+        )
+    if processed_bucket is not None:
+        _deploy_workflow(raw_bucket, processed_bucket, prefix, region, dry_run, definition, wheel)
+    if model_path is not None:
+        ctx.invoke(
+            deploy_model,
+            model_path=model_path,
+            bucket=raw_bucket,
+            name=None,
+            instance_type="ml.m5.large",
+            prefix=prefix,
+            region=region,
+            dry_run=dry_run,
+        )
+
+
+def _deploy_workflow(
+    raw_bucket: str,
+    processed_bucket: str,
+    prefix: str,
+    region: str,
+    dry_run: bool,
+    definition: Path,
+    wheel: Path | None,
+) -> None:
     from playgrounds.deploy.cloud import Cloud
     from playgrounds.deploy.deployment import apply_plan, library_wheel, make_plan
     from playgrounds.deploy.target import DeployTarget

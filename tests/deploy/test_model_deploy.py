@@ -224,3 +224,22 @@ def test_a_missing_bucket_is_one_sentence_and_nothing_is_made(
     assert "bucket no-such-bucket-q7 (--bucket) does not exist" in err.out + err.err
     assert "testing" not in err.out + err.err  # the test credentials are never printed
     assert moto_deployment.client("sagemaker").list_models()["Models"] == []
+
+
+def test_deploy_with_model_deploys_the_model_as_deploy_model_does(
+    moto_deployment: MotoDeployment, trained_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `playgrounds deploy --model` (the spelling), the artifact in --raw-bucket.
+    bucket, prefix = moto_deployment.target.raw_bucket, moto_deployment.target.prefix
+    sagemaker = moto_deployment.client("sagemaker")
+    args = ["deploy", "--raw-bucket", bucket, "--model", str(trained_model), "--prefix", prefix]
+    assert main(args) == 0
+    assert "Deployed model tiny-xgb: 6 resource(s)" in _shown(capsys)
+    assert [m["ModelName"] for m in sagemaker.list_models()["Models"]] == [
+        f"tiny-xgb-{read_artifact(trained_model).digest[:12]}"
+    ]
+    assert (
+        sagemaker.list_models()["Models"] and not moto_deployment.client("glue").get_jobs()["Jobs"]
+    )  # no workflow without --processed-bucket
+    assert main(["deploy", "--raw-bucket", bucket, "--prefix", prefix]) == 2
+    assert "--processed-bucket" in capsys.readouterr().err
