@@ -44,19 +44,40 @@ if TYPE_CHECKING:
 @zip_match_option
 @master_option
 @click.option("--state", default="NY", show_default=True, help="IRS STATE to keep.")
-def prep(raw: Path, processed: Path, day: dt.date, zip_match: ZipMatch, state: str) -> None:
+@click.option(
+    "--income-year",
+    type=click.IntRange(1990, 2100),
+    help="IRS year to read where several are present (income-ny/year=YYYY/ or YYzpallagi.csv) "
+    "[default: the raw zone's newest year, or the folder's only IRS file].",
+)
+def prep(
+    raw: Path,
+    processed: Path,
+    day: dt.date,
+    zip_match: ZipMatch,
+    state: str,
+    income_year: int | None,
+) -> None:
     """Join IRS income, parks and playgrounds into the processed zone (prep_data_for_ml)."""
     # Imported here: Spark's start-up cost is paid only by commands that use it.
     from playgrounds.pipeline.prep import run_prep
     from playgrounds.sources.inputs import locate_raw_inputs
     from playgrounds.spark import spark_session
 
-    locate_raw_inputs(raw)  # a missing input fails here, before Spark's start-up cost
+    # A missing input fails here, before Spark's start-up cost.
+    locate_raw_inputs(raw, income_year=income_year)
     with stage_display("prep") as show:
         show("Starting Spark")
         spark = spark_session("playgrounds-prep")
         result = run_prep(
-            spark, raw, processed, day=day, state=state, zip_match=zip_match, progress=show
+            spark,
+            raw,
+            processed,
+            day=day,
+            state=state,
+            zip_match=zip_match,
+            income_year=income_year,
+            progress=show,
         )
     click.echo(f"Wrote {result.rows} rows x {len(result.columns)} columns to {result.path}")
 

@@ -74,6 +74,7 @@ def run_prep(
     day: dt.date | None = None,
     state: str = "NY",
     zip_match: ZipMatch = "workshop",
+    income_year: int | None = None,
     progress: Progress = no_progress,
 ) -> PrepResult:
     """Read the raw inputs under ``raw``, prepare them, and write one processed partition.
@@ -82,7 +83,7 @@ def run_prep(
     atomically: a failed run leaves the previous output as it was.
     """
     progress("Finding inputs")
-    inputs = locate_raw_inputs(raw)
+    inputs = locate_raw_inputs(raw, income_year=income_year)
     progress(f"Reading income ({_shown(inputs.income, raw)})")
     income = read_income(spark, inputs.income)
     progress(f"Reading parks ({_shown(inputs.parks, raw)})")

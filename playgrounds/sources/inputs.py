@@ -32,6 +32,7 @@ from playgrounds.lake.layout import (
     PLAYGROUNDS_TABLE,
     data_files,
     latest_partition,
+    partition_folders,
 )
 from playgrounds.spark import repeated_name
 from playgrounds.transforms.columns import missing_columns, resolve_column
@@ -58,27 +59,55 @@ class RawInputs:
     playgrounds_base: Path | None = None
 
 
-def locate_raw_inputs(raw: Path) -> RawInputs:
-    """Find the three inputs under ``raw`` (lake layout first, then published files)."""
+def _income_input(raw: Path, year: int | None) -> Path:
+    """The income year's partition or file: ``year``, else the only (or newest partition)."""
+    income_table = raw / INCOME_TABLE
+    _require_folder_if_present(income_table)
+    if income_table.is_dir():
+        if year is None:
+            return latest_partition(income_table)
+        partition = income_table / f"year={year}"
+        if not partition.is_dir():
+            held = ", ".join(p.name for p in partition_folders(income_table)) or "none"
+            raise InputError(f"{income_table} has no {partition.name} partition (it holds {held})")
+        return partition
+    candidates = sorted(raw.glob(INCOME_FILE_PATTERN))
+    for candidate in candidates:
+        _require_file(candidate, "the IRS ZIP-code income CSV")
+    if not candidates:
+        raise InputError(
+            f"no income input in {raw}: expected {INCOME_TABLE}/year=YYYY/ "
+            f"or an IRS file named like 16zpallagi.csv"
+        )
+    if year is not None:
+        # The IRS names each year's file by its last two digits: 16zpallagi.csv.
+        chosen = [c for c in candidates if c.name.startswith(f"{year % 100:02d}zpallagi")]
+        if len(chosen) != 1:
+            listed = ", ".join(c.name for c in candidates)
+            raise InputError(
+                f"{raw} holds no single IRS file for {year} "
+                f"(expected {year % 100:02d}zpallagi.csv among {listed})"
+            )
+        return chosen[0]
+    if len(candidates) > 1:
+        listed = ", ".join(c.name for c in candidates)
+        raise InputError(f"{raw} holds several IRS income files ({listed}): choose one year")
+    return candidates[0]
+
+
+def locate_raw_inputs(raw: Path, *, income_year: int | None = None) -> RawInputs:
+    """Find the three inputs under ``raw`` (lake layout first, then published files).
+
+    ``income_year`` chooses the income year where several are present; without
+    it the raw zone's newest ``year=`` partition is read, and a folder of
+    published files must hold only one.
+    """
     if not raw.exists():
         raise InputError(f"input folder {raw} does not exist")
     if not raw.is_dir():
         raise InputError(f"input path {raw} is not a folder")
 
-    income_table = raw / INCOME_TABLE
-    _require_folder_if_present(income_table)
-    if income_table.is_dir():
-        income = latest_partition(income_table)
-    else:
-        candidates = sorted(raw.glob(INCOME_FILE_PATTERN))
-        for candidate in candidates:
-            _require_file(candidate, "the IRS ZIP-code income CSV")
-        if not candidates:
-            raise InputError(
-                f"no income input in {raw}: expected {INCOME_TABLE}/year=YYYY/ "
-                f"or an IRS file named like 16zpallagi.csv"
-            )
-        income = candidates[0]
+    income = _income_input(raw, income_year)
 
     def json_or_table(table: str, pattern: str) -> tuple[Path, Path | None]:
         _require_folder_if_present(raw / table)

@@ -168,3 +168,26 @@ def test_files_and_folders_in_each_others_place(raw: Path) -> None:
         InputError, match=r"raw/income-ny is a file where the income-ny table's folder is expected"
     ):
         locate_raw_inputs(raw)
+
+
+def test_several_income_years_need_a_choice_and_the_year_picks_one(raw: Path) -> None:
+    # Ten published years side by side: never read one of them silently.
+    shutil.copy(raw / "16zpallagi.csv", raw / "17zpallagi.csv")
+    with pytest.raises(InputError, match=r"several IRS income files \(16zpallagi\.csv, 17zp"):
+        locate_raw_inputs(raw)
+    assert locate_raw_inputs(raw, income_year=2017).income.name == "17zpallagi.csv"
+    with pytest.raises(InputError, match=r"no single IRS file for 2015 \(expected 15zpallagi"):
+        locate_raw_inputs(raw, income_year=2015)
+
+
+def test_income_year_picks_a_raw_zone_partition(tmp_path: Path, samples_dir: Path) -> None:
+    raw = tmp_path / "raw"
+    for year in (2016, 2017):
+        (raw / "income-ny" / f"year={year}").mkdir(parents=True)
+        shutil.copy(samples_dir / "16zpallagi.csv", raw / "income-ny" / f"year={year}" / "i.csv")
+    for name in ("DPR_Parks_sample.json", "DPR_Playgrounds_sample.json"):
+        shutil.copy(samples_dir / name, raw / name)
+    assert locate_raw_inputs(raw).income.name == "year=2017"  # the newest by default
+    assert locate_raw_inputs(raw, income_year=2016).income.name == "year=2016"
+    with pytest.raises(InputError, match=r"has no year=2010 partition \(it holds year=2016, y"):
+        locate_raw_inputs(raw, income_year=2010)
