@@ -8,6 +8,7 @@ boto3 and the deploy package are imported inside the commands, so that
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,21 +52,25 @@ dry_run_option = click.option(
 )
 
 
-def plan_table(plan: Plan) -> Table:
+def changes_table(title: str, rows: Iterable[tuple[str, str, str, Iterable[object]]]) -> Table:
     """One row per resource: action, kind, name, and the fields that differ."""
-    table = Table(title=f"Deploy plan for {plan.workflow} (prefix {plan.target.prefix}, "
-                  f"{plan.target.region})", title_justify="left")  # fmt: skip
+    table = Table(title=title, title_justify="left")
     for column in ("action", "resource", "name", "changes"):
         table.add_column(column, overflow="fold")
-    for change in plan.changes:
-        style = ACTION_STYLES[change.action]
+    for action, kind, name, differences in rows:
+        style = ACTION_STYLES[action]
         table.add_row(
-            f"[{style}]{change.action}[/{style}]",
-            change.resource.kind,
-            change.resource.name,
-            "\n".join(str(d) for d in change.differences),
+            f"[{style}]{action}[/{style}]", kind, name, "\n".join(str(d) for d in differences)
         )
     return table
+
+
+def plan_table(plan: Plan) -> Table:
+    """The workflow deployment's plan."""
+    return changes_table(
+        f"Deploy plan for {plan.workflow} (prefix {plan.target.prefix}, {plan.target.region})",
+        ((c.action, c.resource.kind, c.resource.name, c.differences) for c in plan.changes),
+    )
 
 
 @click.command("deploy")
@@ -229,20 +234,12 @@ model_region_option = click.option(
 
 
 def model_plan_table(plan: ModelPlan) -> Table:
-    """One row per resource of the model deployment."""
-    table = Table(title=f"Deploy plan for model {plan.target.name} (prefix {plan.target.prefix}, "
-                  f"{plan.target.region})", title_justify="left")  # fmt: skip
-    for column in ("action", "resource", "name", "changes"):
-        table.add_column(column, overflow="fold")
-    for change in plan.changes:
-        style = ACTION_STYLES[change.action]
-        table.add_row(
-            f"[{style}]{change.action}[/{style}]",
-            change.kind,
-            change.name,
-            "\n".join(str(d) for d in change.differences),
-        )
-    return table
+    """The model deployment's plan."""
+    return changes_table(
+        f"Deploy plan for model {plan.target.name} (prefix {plan.target.prefix}, "
+        f"{plan.target.region})",
+        ((c.action, c.kind, c.name, c.differences) for c in plan.changes),
+    )
 
 
 @click.command("deploy-model")

@@ -135,9 +135,8 @@ def run(
     models: list[ModelOutcome] = []
 
     def then(spark: SparkSession, record: dict[str, Any]) -> None:
-        if (record.get("Statistics") or {}).get("SucceededActions") != (
-            record.get("Statistics") or {}
-        ).get("TotalActions"):
+        stats = record.get("Statistics") or {}
+        if stats.get("SucceededActions") != stats.get("TotalActions"):
             return  # print_outcome names the failed nodes; `workflow resume` goes on
         answers.append(borough_answer(spark, prefix))
         models.append(

@@ -61,25 +61,17 @@ def _not_found(error: ClientError) -> bool:
     return _code(error) in _NOT_FOUND
 
 
-class Cloud:
-    """The AWS calls of one deployment (clients made lazily, one per service)."""
+class AwsCalls:
+    """Clients made lazily (one per service) and calls whose failure is one sentence."""
 
-    def __init__(
-        self,
-        target: DeployTarget,
-        clients: Mapping[str, Any] | None = None,
-        *,
-        role_wait_seconds: float = 5.0,
-    ) -> None:
-        self.target = target
+    def __init__(self, region: str, clients: Mapping[str, Any] | None = None) -> None:
+        self.region = region
         self._clients: dict[str, Any] = dict(clients or {})
-        self._account_id: str | None = None
-        self.role_wait_seconds = role_wait_seconds
 
     def client(self, service: str) -> Any:
         """The service's client, made once."""
         if service not in self._clients:
-            self._clients[service] = aws.client(service, region=self.target.region)
+            self._clients[service] = aws.client(service, region=self.region)
         return self._clients[service]
 
     def call(self, service: str, operation: str, what: str, **kwargs: Any) -> Any:
@@ -89,16 +81,36 @@ class Cloud:
         except (ClientError, BotoCoreError) as error:
             raise PlaygroundsError(failure_sentence(error, what)) from None
 
-    def _maybe(self, service: str, operation: str, what: str, **kwargs: Any) -> Any | None:
+    def is_missing(self, error: ClientError) -> bool:
+        """True when ``error`` says the resource does not exist."""
+        return _not_found(error)
+
+    def maybe(self, service: str, operation: str, what: str, **kwargs: Any) -> Any | None:
         """Like :meth:`call`, but None when the resource does not exist."""
         try:
             return getattr(self.client(service), operation)(**kwargs)
         except ClientError as error:
-            if _not_found(error):
+            if self.is_missing(error):
                 return None
             raise PlaygroundsError(failure_sentence(error, what)) from None
         except BotoCoreError as error:
             raise PlaygroundsError(failure_sentence(error, what)) from None
+
+
+class Cloud(AwsCalls):
+    """The AWS calls of one deployment (clients made lazily, one per service)."""
+
+    def __init__(
+        self,
+        target: DeployTarget,
+        clients: Mapping[str, Any] | None = None,
+        *,
+        role_wait_seconds: float = 5.0,
+    ) -> None:
+        super().__init__(target.region, clients)
+        self.target = target
+        self._account_id: str | None = None
+        self.role_wait_seconds = role_wait_seconds
 
     # ------------------------------------------------------------ identity and buckets
 
@@ -180,7 +192,7 @@ class Cloud:
 
     def _current_iam_role(self, resource: Resource) -> Any:
         what = f"reading IAM role {resource.name}"
-        answer = self._maybe("iam", "get_role", what, RoleName=resource.name)
+        answer = self.maybe("iam", "get_role", what, RoleName=resource.name)
         if answer is None:
             return None
         role = answer["Role"]
@@ -192,14 +204,14 @@ class Cloud:
     def _current_iam_policy(self, resource: Resource) -> Any:
         role, policy = resource.name.split("/", 1)
         what = f"reading the inline policy {policy} of IAM role {role}"
-        answer = self._maybe("iam", "get_role_policy", what, RoleName=role, PolicyName=policy)
+        answer = self.maybe("iam", "get_role_policy", what, RoleName=role, PolicyName=policy)
         if answer is None:
             return None
         return {"PolicyDocument": _policy_document(answer["PolicyDocument"])}, {}
 
     def _current_s3_object(self, resource: Resource) -> Any:
         bucket, key = _split_s3(resource.name)
-        answer = self._maybe("s3", "head_object", f"reading {resource.name}", Bucket=bucket,
+        answer = self.maybe("s3", "head_object", f"reading {resource.name}", Bucket=bucket,
                              Key=key)  # fmt: skip
         if answer is None:
             return None
@@ -207,34 +219,34 @@ class Cloud:
 
     def _current_glue_database(self, resource: Resource) -> Any:
         what = f"reading Glue database {resource.name}"
-        answer = self._maybe("glue", "get_database", what, Name=resource.name)
+        answer = self.maybe("glue", "get_database", what, Name=resource.name)
         if answer is None:
             return None
         return answer["Database"], self._glue_tags("database", resource.name)
 
     def _current_glue_job(self, resource: Resource) -> Any:
-        answer = self._maybe("glue", "get_job", f"reading Glue job {resource.name}",
+        answer = self.maybe("glue", "get_job", f"reading Glue job {resource.name}",
                              JobName=resource.name)  # fmt: skip
         if answer is None:
             return None
         return answer["Job"], self._glue_tags("job", resource.name)
 
     def _current_glue_crawler(self, resource: Resource) -> Any:
-        answer = self._maybe("glue", "get_crawler", f"reading Glue crawler {resource.name}",
+        answer = self.maybe("glue", "get_crawler", f"reading Glue crawler {resource.name}",
                              Name=resource.name)  # fmt: skip
         if answer is None:
             return None
         return answer["Crawler"], self._glue_tags("crawler", resource.name)
 
     def _current_glue_workflow(self, resource: Resource) -> Any:
-        answer = self._maybe("glue", "get_workflow", f"reading Glue workflow {resource.name}",
+        answer = self.maybe("glue", "get_workflow", f"reading Glue workflow {resource.name}",
                              Name=resource.name)  # fmt: skip
         if answer is None:
             return None
         return answer["Workflow"], self._glue_tags("workflow", resource.name)
 
     def _current_glue_trigger(self, resource: Resource) -> Any:
-        answer = self._maybe("glue", "get_trigger", f"reading Glue trigger {resource.name}",
+        answer = self.maybe("glue", "get_trigger", f"reading Glue trigger {resource.name}",
                              Name=resource.name)  # fmt: skip
         if answer is None:
             return None
@@ -369,28 +381,14 @@ class Found:
     name: str
 
 
-class Teardown:
+class Teardown(AwsCalls):
     """Finds what a deployment made (by its tag) and deletes exactly that."""
 
     def __init__(self, prefix: str, region: str, clients: Mapping[str, Any] | None = None) -> None:
+        super().__init__(region, clients)
         self.prefix = prefix
-        self.region = region
         self.role = role_name(prefix)
-        self._clients: dict[str, Any] = dict(clients or {})
         self._account_id: str | None = None
-
-    def client(self, service: str) -> Any:
-        """The service's client, made once."""
-        if service not in self._clients:
-            self._clients[service] = aws.client(service, region=self.region)
-        return self._clients[service]
-
-    def call(self, service: str, operation: str, what: str, **kwargs: Any) -> Any:
-        """Call ``operation``; a failure becomes one sentence naming ``what``."""
-        try:
-            return getattr(self.client(service), operation)(**kwargs)
-        except (ClientError, BotoCoreError) as error:
-            raise PlaygroundsError(failure_sentence(error, what)) from None
 
     @property
     def account_id(self) -> str:

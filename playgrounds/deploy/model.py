@@ -31,12 +31,11 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from playgrounds.deploy.cloud import failure_sentence
+from playgrounds.deploy.cloud import AwsCalls, failure_sentence
 from playgrounds.deploy.policy import TEMPLATES_DIR, render
 from playgrounds.deploy.resources import Difference, differences
 from playgrounds.deploy.target import DEPLOYMENT_TAG, check_prefix
 from playgrounds.errors import InputError, PlaygroundsError
-from playgrounds.lake import aws
 
 # The names playgrounds.ml.artifact writes (not imported from there: it imports xgboost,
 # seconds a deploy does not need; a test checks they agree).
@@ -280,41 +279,16 @@ class ModelPlan:
         return [c for c in self.changes if c.action != "unchanged"]
 
 
-class ModelCloud:
+class ModelCloud(AwsCalls):
     """The AWS calls of one model deployment (clients made lazily, one per service)."""
 
-    def __init__(self, region: str, clients: dict[str, Any] | None = None) -> None:
-        self.region = region
-        self._clients: dict[str, Any] = dict(clients or {})
-
-    def client(self, service: str) -> Any:
-        """The service's client, made once."""
-        if service not in self._clients:
-            self._clients[service] = aws.client(service, region=self.region)
-        return self._clients[service]
-
-    def call(self, service: str, operation: str, what: str, **kwargs: Any) -> Any:
-        """Call ``operation``; a failure becomes one sentence naming ``what``."""
-        try:
-            return getattr(self.client(service), operation)(**kwargs)
-        except (ClientError, BotoCoreError) as error:
-            raise PlaygroundsError(failure_sentence(error, what)) from None
-
-    def maybe(self, service: str, operation: str, what: str, **kwargs: Any) -> Any | None:
-        """Like :meth:`call`, but None when the resource does not exist."""
-        try:
-            return getattr(self.client(service), operation)(**kwargs)
-        except ClientError as error:
-            info = error.response.get("Error", {})
-            code = str(info.get("Code", ""))
-            # SageMaker answers a missing model/config/endpoint with ValidationException.
-            if code in _NOT_FOUND or (
-                code == "ValidationException" and "not find" in str(info.get("Message", ""))
-            ):
-                return None
-            raise PlaygroundsError(failure_sentence(error, what)) from None
-        except BotoCoreError as error:
-            raise PlaygroundsError(failure_sentence(error, what)) from None
+    def is_missing(self, error: ClientError) -> bool:
+        """Also SageMaker's answer for a missing model, config or endpoint."""
+        info = error.response.get("Error", {})
+        code = str(info.get("Code", ""))
+        return code in _NOT_FOUND or (
+            code == "ValidationException" and "not find" in str(info.get("Message", ""))
+        )
 
     def account_id(self, what: str) -> str:
         """The caller's account: the first call, so missing credentials are said first."""
