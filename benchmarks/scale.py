@@ -3,24 +3,28 @@
 At each size K (default 1x and 10x; ``--sizes 1,10,100`` adds 100x) of the real
 inputs (``../shared/data/nyc-2019/``: 9,977 IRS rows, 1,675 parks, 1,269
 playgrounds), synthetic inputs in the published schemas are generated with
-``playgrounds.sources.scale``: an IRS file of K x 1,663 ZIPs over every state
-(about K x 10k rows; beyond one year's worth of ZIPs, several files, one per
-year) and the samples' parks and playgrounds x 28K. Then, in the same session
-(``local[2]`` unless ``--master``), warm-up first:
+``playgrounds.sources.scale``: IRS rows for K x 1,663 ZIPs over every state
+(about K x 10k rows, all 147 columns; up to one year's worth of ZIPs in one
+file, beyond that whole-US years of 27,600 ZIPs, one file per year) and the
+samples' parks and playgrounds x 28K. Then, in the same session (``local[2]``
+unless ``--master``), warm-up first:
 
 * bare scan: ``spark.read`` + ``count()`` of the same three inputs;
-* prep: ``run_prep`` (validate, read, join, write the processed partition);
-* parts of prep, to find what costs: the income validation pass alone
-  (``read_income`` + one action), and the same join written without the
-  lake writer's ``coalesce(1)``;
-* crawl: the crawler on the income table (``income-ny/year=Y/``) alone.
+* prep: ``run_prep`` (check, read, join, write the processed partition);
+* parts of prep, to find what costs: the state's income rows alone, and the
+  two JSON files alone (each evaluated with Spark's ``noop`` writer);
+* crawl: the crawler on that size's income table;
+
+and at the end the crawler on ``--crawl-years`` (default 10) whole-US IRS
+years, ``income-ny/year=YYYY/``, the issue's "10 years of full-US files".
 
 Printed per size: wall times (median of ``--repeats``), prep / bare scan,
 rows/s, and the driver's peak memory (Python ``ru_maxrss``, the JVM's VmHWM
 and heap in use). Targets (issue 15): prep <= 2x the bare scan at every size,
-10x the data <= 12x the time, driver memory flat.
+10x the data <= 12x the time, driver memory flat (< 4 GB at 100x), the crawl of
+ten years in seconds.
 
-    .venv/bin/python benchmarks/scale.py [--sizes 1,10] [--repeats 3] [--master local[2]]
+    .venv/bin/python benchmarks/scale.py [--sizes 1,10] [--repeats 3] [--crawl-years 10]
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import math
 import os
 import resource
 import shutil
@@ -62,19 +65,42 @@ class Inputs:
     input_bytes: int
 
 
-def generate(folder: Path, size: int) -> Inputs:
-    """The inputs of size ``size`` under ``folder``: raw/ for prep, crawl/ for the crawler."""
-    from playgrounds.lake.layout import INCOME_TABLE
-    from playgrounds.sources.scale import MAX_ZIPS, write_irs_year, write_parks
+# Where whole-US years are generated once (``--years-cache`` keeps them between runs).
+YEARS_CACHE: list[Path] = []
 
+
+def whole_year(work: Path, year: int) -> tuple[Path, int]:
+    """A whole-US IRS file for ``year`` (27,600 ZIPs), generated once; its rows."""
+    from playgrounds.sources.scale import DEFAULT_ZIPS, irs_file_name, write_irs_year
+
+    folder = YEARS_CACHE[0] if YEARS_CACHE else work / "years"
+    target = folder / irs_file_name(year)
+    rows_file = target.with_suffix(".rows")
+    if not target.exists():
+        written = write_irs_year(folder, year, zip_count=DEFAULT_ZIPS)
+        rows_file.write_text(str(written.rows))
+    return target, int(rows_file.read_text())
+
+
+def generate(work: Path, size: int) -> Inputs:
+    """The inputs of size ``size`` under ``work/<size>x``: raw/ for prep, crawl/ for the crawler."""
+    from playgrounds.lake.layout import INCOME_TABLE
+    from playgrounds.sources.scale import DEFAULT_ZIPS, write_irs_year, write_parks
+
+    folder = work / f"{size}x"
     raw = folder / "raw"
     income = raw / INCOME_TABLE / f"year={BASE_YEAR}"
     zips = size * ZIPS_PER_UNIT
-    files = math.ceil(zips / min(MAX_ZIPS, 27_600))
-    rows = 0
-    for part in range(files):
-        written = write_irs_year(income, BASE_YEAR - part, zip_count=math.ceil(zips / files))
-        rows += written.rows
+    if zips <= DEFAULT_ZIPS:
+        rows = write_irs_year(income, BASE_YEAR, zip_count=zips).rows
+    else:
+        # Whole years, hard-linked from the run's cache (so 100x reuses them).
+        income.mkdir(parents=True)
+        rows = 0
+        for part in range(round(zips / DEFAULT_ZIPS)):
+            year_file, year_rows = whole_year(work, BASE_YEAR - part)
+            os.link(year_file, income / year_file.name)
+            rows += year_rows
     parks, playgrounds = write_parks(raw, size * PARKS_FACTOR_PER_UNIT)
     # The crawler's zone holds the income table only (hard links: no second copy).
     crawl_zone = folder / "crawl"
@@ -95,31 +121,40 @@ def bare_scan(spark: SparkSession, inputs: Inputs) -> int:
     )
 
 
+def full_parse(spark: SparkSession, inputs: Inputs) -> int:
+    """The same reads with every column parsed (Spark's ``noop`` writer), as prep must."""
+    for frame in (
+        spark.read.option("header", True).csv(str(inputs.income)),
+        spark.read.option("multiLine", True).json(str(inputs.parks)),
+        spark.read.option("multiLine", True).json(str(inputs.playgrounds)),
+    ):
+        frame.write.format("noop").mode("overwrite").save()
+    return 0
+
+
 def prep(spark: SparkSession, inputs: Inputs, out: Path) -> int:
     from playgrounds.pipeline.prep import run_prep
 
     return run_prep(spark, inputs.raw, out, day=DAY).rows
 
 
-def income_validation(spark: SparkSession, inputs: Inputs) -> int:
-    """``read_income`` (its scan for non-numeric values) plus a count of what it returns."""
+def state_income(spark: SparkSession, inputs: Inputs) -> int:
+    """The part of prep that reads the income: NY's rows, the twelve columns, checked."""
     from playgrounds.sources.inputs import read_income
+    from playgrounds.transforms.income import prepare_income
 
-    return read_income(spark, inputs.income).count()
+    frame = read_income(spark, inputs.income).transform(prepare_income("NY"))
+    frame.write.format("noop").mode("overwrite").save()
+    return 0
 
 
-def prep_without_coalesce(spark: SparkSession, inputs: Inputs, out: Path) -> int:
-    """The same reads and join, written with a plain ``write.parquet`` (no ``coalesce(1)``)."""
-    from playgrounds.sources.inputs import read_income, read_parks, read_playgrounds
-    from playgrounds.transforms.prep import prepare_for_ml
+def json_inputs(spark: SparkSession, inputs: Inputs) -> int:
+    """The part of prep that reads parks and playgrounds (schema inference and parse)."""
+    from playgrounds.sources.inputs import read_parks, read_playgrounds
 
-    prepared = prepare_for_ml(
-        read_income(spark, inputs.income),
-        read_parks(spark, inputs.parks),
-        read_playgrounds(spark, inputs.playgrounds),
-    )
-    prepared.write.mode("overwrite").parquet(str(out))
-    return spark.read.parquet(str(out)).count()
+    for frame in (read_parks(spark, inputs.parks), read_playgrounds(spark, inputs.playgrounds)):
+        frame.write.format("noop").mode("overwrite").save()
+    return 0
 
 
 def crawl_income(spark: SparkSession, inputs: Inputs, size: int, run: int) -> int:
@@ -165,7 +200,7 @@ def measure_size(
     repeats = options.repeats
     started = time.perf_counter()
     folder = work / f"{size}x"
-    inputs = generate(folder, size)
+    inputs = generate(work, size)
     print(
         f"{size}x: generated {inputs.income_rows:,} IRS rows, "
         f"{inputs.input_bytes / 2**20:.0f} MB in {time.perf_counter() - started:.0f} s",
@@ -175,6 +210,7 @@ def measure_size(
     bare_scan(spark, inputs)  # warm-up: JIT, file listing caches
     prep(spark, inputs, out)
     bare, rows_in = timed(lambda: bare_scan(spark, inputs), repeats, spark)
+    parsed, _ = timed(lambda: full_parse(spark, inputs), repeats, spark)
     prep_s, rows_out = timed(lambda: prep(spark, inputs, out), repeats, spark)
     print(
         f"{size}x: bare scan {bare:.2f} s ({rows_in / bare:,.0f} rows/s), "
@@ -182,15 +218,17 @@ def measure_size(
         f"out), prep/bare {prep_s / bare:.2f}x (target <= 2x); {driver_memory(spark)}",
         flush=True,
     )
+    print(
+        f"{size}x: full parse of the same inputs {parsed:.2f} s "
+        f"(bare x{parsed / bare:.2f}); prep/full parse {prep_s / parsed:.2f}x",
+        flush=True,
+    )
     if not options.no_parts:
-        check, _ = timed(lambda: income_validation(spark, inputs), repeats, spark)
-        plain, plain_rows = timed(
-            lambda: prep_without_coalesce(spark, inputs, folder / "plain"), repeats, spark
-        )
-        assert plain_rows == rows_out, (plain_rows, rows_out)
+        income_s, _ = timed(lambda: state_income(spark, inputs), repeats, spark)
+        json_s, _ = timed(lambda: json_inputs(spark, inputs), repeats, spark)
         print(
-            f"{size}x: parts: read_income + count {check:.2f} s; "
-            f"same join written without coalesce(1) {plain:.2f} s ({plain / bare:.2f}x bare)",
+            f"{size}x: parts: NY income read and checked {income_s:.2f} s, "
+            f"parks and playgrounds read {json_s:.2f} s",
             flush=True,
         )
     runs = iter(range(10**6))
@@ -200,18 +238,54 @@ def measure_size(
     return bare, prep_s
 
 
+def crawl_years(spark: SparkSession, work: Path, years: int, repeats: int) -> None:
+    """The crawler on ``years`` whole-US IRS years, one ``year=`` partition each."""
+    from playgrounds.catalog.crawler import crawl
+    from playgrounds.lake.layout import INCOME_TABLE
+
+    started = time.perf_counter()
+    zone = work / "crawl-years"
+    for year in range(BASE_YEAR + 3 - years + 1, BASE_YEAR + 4):
+        source, _ = whole_year(work, year)
+        partition = zone / INCOME_TABLE / f"year={year}"
+        partition.mkdir(parents=True)
+        os.link(source, partition / source.name)
+    size = sum(f.stat().st_size for f in zone.rglob("*") if f.is_file())
+    print(
+        f"crawl: {years} whole-US IRS years, {size / 2**20:.0f} MB "
+        f"(ready in {time.perf_counter() - started:.0f} s)",
+        flush=True,
+    )
+    runs = iter(range(10**6))
+    seconds, tables = timed(
+        lambda: len(crawl(spark, zone, f"bench-years-{next(runs)}").tables), repeats, spark
+    )
+    print(f"crawl: {years} years in {seconds:.2f} s ({tables} table)", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,10", help="multiples of the real input size")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--no-parts", action="store_true", help="skip the prep breakdown")
+    parser.add_argument(
+        "--years-cache",
+        type=Path,
+        help="keep the generated whole-US years here and reuse them (about 91 MB each)",
+    )
+    parser.add_argument(
+        "--crawl-years", type=int, default=10, help="whole-US years to crawl at the end (0: none)"
+    )
     options = parser.parse_args()
     sizes = [int(size) for size in options.sizes.split(",")]
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from playgrounds.spark import spark_session
 
     work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    if options.years_cache:
+        options.years_cache.mkdir(parents=True, exist_ok=True)
+        YEARS_CACHE.append(options.years_cache)
     spark = spark_session(
         "bench-scale", master=options.master, hive_metastore_dir=work / "metastore"
     )
@@ -227,6 +301,8 @@ def main() -> int:
                 f"{size}x vs {base[0]}x: prep time x{growth:.2f} (target <= x{allowed:.0f}), "
                 f"bare scan x{bare / base[1]:.2f}"
             )
+        if options.crawl_years:
+            crawl_years(spark, work, options.crawl_years, options.repeats)
     finally:
         spark.stop()
         shutil.rmtree(work, ignore_errors=True)

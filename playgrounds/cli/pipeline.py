@@ -21,10 +21,26 @@ from playgrounds.cli.kit import (
     zip_match_option,
 )
 from playgrounds.errors import InputError, PlaygroundsError
+from playgrounds.lake.layout import IncomeYears, parse_income_years
 from playgrounds.transforms.choices import ZipMatch
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
+
+
+class IncomeYearsType(click.ParamType):
+    """An IRS income year, ``2016``, or an inclusive range of them, ``2014-2016``."""
+
+    name = "YYYY[-YYYY]"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> IncomeYears:
+        """The years, or a usage error saying what a year or a range looks like."""
+        try:
+            return parse_income_years(value)
+        except InputError as bad:
+            self.fail(str(bad), param, ctx)
 
 
 @click.command()
@@ -46,8 +62,9 @@ if TYPE_CHECKING:
 @click.option("--state", default="NY", show_default=True, help="IRS STATE to keep.")
 @click.option(
     "--income-year",
-    type=click.IntRange(1990, 2100),
-    help="IRS year to read where several are present (income-ny/year=YYYY/ or YYzpallagi.csv) "
+    type=IncomeYearsType(),
+    help="IRS year to read where several are present (income-ny/year=YYYY/ or YYzpallagi.csv), "
+    "or a range read in one pass, 2014-2016, whose rows carry an income_year column "
     "[default: the raw zone's newest year, or the folder's only IRS file].",
 )
 def prep(
@@ -56,7 +73,7 @@ def prep(
     day: dt.date,
     zip_match: ZipMatch,
     state: str,
-    income_year: int | None,
+    income_year: IncomeYears | None,
 ) -> None:
     """Join IRS income, parks and playgrounds into the processed zone (prep_data_for_ml)."""
     # Imported here: Spark's start-up cost is paid only by commands that use it.

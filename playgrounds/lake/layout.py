@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from playgrounds.errors import InputError
@@ -110,6 +111,60 @@ def day_predicate(day: dt.date) -> str:
 def year_predicate(year: int) -> str:
     """The push-down predicate for one ``year=`` partition (the income table's layout)."""
     return f"(year=='{year}')"
+
+
+@dataclass(frozen=True)
+class IncomeYears:
+    """The IRS income years to read: one year, or the inclusive range ``first``-``last``."""
+
+    first: int
+    last: int
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """Every year of the range, in order."""
+        return tuple(range(self.first, self.last + 1))
+
+    @property
+    def is_range(self) -> bool:
+        """True for more than one year (``2016-2016`` is the single year 2016)."""
+        return self.last > self.first
+
+    def __str__(self) -> str:
+        return f"{self.first}-{self.last}" if self.is_range else str(self.first)
+
+
+_YEAR = r"[0-9]{4}"
+_INCOME_YEARS = re.compile(rf"^\s*(?P<first>{_YEAR})\s*(?:-\s*(?P<last>{_YEAR})\s*)?$")
+
+
+def parse_income_years(value: str | int | IncomeYears) -> IncomeYears:
+    """``2016`` or the inclusive range ``2014-2016``; the caller names its flag in the error."""
+    if isinstance(value, IncomeYears):
+        return value
+    text = str(value)
+    found = _INCOME_YEARS.match(text)
+    if found is None:
+        raise InputError(f"{text!r} is not a year like 2016 or a range like 2014-2016")
+    first = int(found["first"])
+    last = int(found["last"] or first)
+    if last < first:
+        raise InputError(
+            f"{text!r} is not a range like 2014-2016: its first year is after its last"
+        )
+    return IncomeYears(first, last)
+
+
+def income_years_predicate(years: IncomeYears) -> str:
+    """The push-down predicate for the ``year=`` partitions of ``years``.
+
+    A single year keeps the workshop's spelling; a range lists its years, as
+    the crawler registers partition values as strings (no string ``BETWEEN``).
+    """
+    if not years.is_range:
+        return year_predicate(years.first)
+    listed = ", ".join(f"'{year}'" for year in years.years)
+    return f"(year in ({listed}))"
 
 
 def processed_key(day: dt.date) -> str:

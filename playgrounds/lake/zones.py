@@ -125,17 +125,19 @@ class Zone(ABC):
         """The path Spark should use to read ``key``."""
 
     def replace_with_parquet(self, key: str, frame: DataFrame) -> str:
-        """Write ``frame`` as one Parquet file and make it the folder ``key``, atomically.
+        """Write ``frame`` as Parquet and make it the folder ``key``, atomically.
 
         The one writer of the lake's datasets (ingest, prep, the Glue jobs): the
         data is complete in a private staging folder before :meth:`commit_folder`
         swaps it in, so a failed or killed write leaves the old folder as it was.
+        One file per partition of ``frame``: forcing a single file (``coalesce(1)``)
+        would run the whole last stage, joins included, in one task.
         Returns the folder's address.
         """
         self.check_writable()
         with self.staging() as stage:
             out = stage / "parquet"
-            frame.coalesce(1).write.parquet(out.as_uri())
+            frame.write.parquet(out.as_uri())
             self.commit_folder(key, out)
         return self.uri_of(key)
 

@@ -75,6 +75,7 @@ from playgrounds.transforms.features import (
     with_label,
     with_normalized_returns,
 )
+from playgrounds.transforms.income import INCOME_YEAR
 from playgrounds.transforms.prep import OUTPUT_COLUMNS
 
 Progress = Callable[[str], None]
@@ -200,6 +201,13 @@ def read_processed(spark: SparkSession, partition: Path) -> DataFrame:
     """
     with reading_input(partition):
         frame = spark.read.parquet(str(partition))
+    if INCOME_YEAR in frame.columns:
+        # Several years would give each playground one row per year and bracket,
+        # and the notebook's features and evaluations assume a single year.
+        raise InputError(
+            f"processed table {partition} holds several income years (column {INCOME_YEAR}): "
+            "run `playgrounds prep` with one --income-year before the feature step"
+        )
     missing = missing_columns(frame, FEATURE_INPUT_COLUMNS)
     if missing:
         raise InputError(

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from playgrounds.errors import InputError
-from playgrounds.lake.layout import PARKS_TABLE, PLAYGROUNDS_TABLE, parse_day
+from playgrounds.lake.layout import (
+    PARKS_TABLE,
+    PLAYGROUNDS_TABLE,
+    IncomeYears,
+    parse_day,
+    parse_income_years,
+)
 from playgrounds.sources.ingest import NYC_PARKS_URLS, income_url
 from playgrounds.transforms.choices import ZipMatch, as_zip_match
 
@@ -29,6 +35,13 @@ def _year(arguments: Mapping[str, str], name: str) -> int:
     if not (value.isdigit() and len(value) == 4):
         raise InputError(f"--{name} {value!r} is not a year like 2016")
     return int(value)
+
+
+def _years(arguments: Mapping[str, str], name: str) -> IncomeYears:
+    try:
+        return parse_income_years(str(arguments[name]).strip())
+    except InputError as bad:
+        raise InputError(f"--{name} {bad}") from bad
 
 
 def _day(arguments: Mapping[str, str], name: str = "date") -> dt.date:
@@ -139,8 +152,8 @@ class ImportJsonOptions(JobOptions):
 
 @dataclass(frozen=True, kw_only=True)
 class PrepOptions(JobOptions):
-    """``prep_data_for_ml``: ``--raw_database``, ``--processed_zone``, ``--income_year``,
-    ``--state`` [``--date`` (today, UTC), ``--zip_match``]."""
+    """``prep_data_for_ml``: ``--raw_database``, ``--processed_zone``, ``--income_year``
+    (``2016`` or a range ``2014-2016``), ``--state`` [``--date`` (today, UTC), ``--zip_match``]."""
 
     REQUIRED: ClassVar[tuple[str, ...]] = ("raw_database", "processed_zone", "income_year", "state")
     OPTIONAL: ClassVar[tuple[str, ...]] = ("date", "zip_match")
@@ -148,7 +161,7 @@ class PrepOptions(JobOptions):
     raw_database: str
     processed_zone: str
     day: dt.date
-    income_year: int
+    income_years: IncomeYears
     state: str
     zip_match: ZipMatch = "workshop"
 
@@ -161,7 +174,7 @@ class PrepOptions(JobOptions):
             raw_database=arguments["raw_database"],
             processed_zone=arguments["processed_zone"],
             day=_day(arguments),
-            income_year=_year(arguments, "income_year"),
+            income_years=_years(arguments, "income_year"),
             state=arguments["state"].strip().upper(),
             zip_match=_zip_match(arguments),
         )

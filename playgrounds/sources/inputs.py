@@ -14,29 +14,39 @@ Every problem is an :class:`InputError` naming the file, and the column or row.
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import itertools
+import operator
+import re
 import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from playgrounds.errors import InputError, reading_input
+from playgrounds.errors import InputError, PlaygroundsError, reading_input, spark_failure
 from playgrounds.lake.layout import (
     INCOME_TABLE,
     PARKS_TABLE,
     PLAYGROUNDS_TABLE,
+    IncomeYears,
     data_files,
     latest_partition,
+    parse_income_years,
     partition_folders,
 )
 from playgrounds.spark import repeated_name
 from playgrounds.transforms.columns import missing_columns, resolve_column
-from playgrounds.transforms.income import INCOME_COLUMNS, REQUIRED_INCOME_COLUMNS
+from playgrounds.transforms.income import (
+    INCOME_COLUMNS,
+    INCOME_PARTITION,
+    REQUIRED_INCOME_COLUMNS,
+)
 from playgrounds.transforms.prep import REQUIRED_PARKS_COLUMNS, REQUIRED_PLAYGROUNDS_COLUMNS
 
 # The published names are DPR_Parks_001.json and DPR_Playgrounds_001.json; the
@@ -46,17 +56,37 @@ PLAYGROUNDS_FILE_PATTERN = "DPR_Playgrounds*.json"
 INCOME_FILE_PATTERN = "*zpallagi*.csv*"
 
 _DIGITS = r"^\s*\d+\s*$"
+# How a failed whole-number check marks its message (fields split by the unit separator).
+_BAD_NUMBER = "playgrounds-not-a-whole-number"
+_FIELD = "\x1f"
 
 
 @dataclass(frozen=True)
 class RawInputs:
-    """Where each input lives; ``*_base`` is the table folder for partition discovery."""
+    """Where each input lives; ``*_base`` is the table folder for partition discovery.
+
+    For a range of income years, ``income`` is the folder holding them (the
+    ``income-ny`` table, or the folder of published files), ``income_parts``
+    the ``year=`` partition folder or IRS file of each of ``income_years``.
+    """
 
     income: Path
     parks: Path
     playgrounds: Path
     parks_base: Path | None = None
     playgrounds_base: Path | None = None
+    income_parts: tuple[Path, ...] = ()
+    income_years: tuple[int, ...] = ()
+
+    @property
+    def income_is_published(self) -> bool:
+        """True when the income range is published files side by side (no ``year=`` folders)."""
+        return any(part.is_file() for part in self.income_parts)
+
+
+def _published_name(year: int) -> str:
+    # The IRS names each year's file by its last two digits: 16zpallagi.csv.
+    return f"{year % 100:02d}zpallagi"
 
 
 def _income_input(raw: Path, year: int | None) -> Path:
@@ -80,13 +110,12 @@ def _income_input(raw: Path, year: int | None) -> Path:
             f"or an IRS file named like 16zpallagi.csv"
         )
     if year is not None:
-        # The IRS names each year's file by its last two digits: 16zpallagi.csv.
-        chosen = [c for c in candidates if c.name.startswith(f"{year % 100:02d}zpallagi")]
+        chosen = [c for c in candidates if c.name.startswith(_published_name(year))]
         if len(chosen) != 1:
             listed = ", ".join(c.name for c in candidates)
             raise InputError(
                 f"{raw} holds no single IRS file for {year} "
-                f"(expected {year % 100:02d}zpallagi.csv among {listed})"
+                f"(expected {_published_name(year)}.csv among {listed})"
             )
         return chosen[0]
     if len(candidates) > 1:
@@ -95,19 +124,99 @@ def _income_input(raw: Path, year: int | None) -> Path:
     return candidates[0]
 
 
-def locate_raw_inputs(raw: Path, *, income_year: int | None = None) -> RawInputs:
+def _years_listed(years: Sequence[int]) -> str:
+    return ", ".join(str(year) for year in years)
+
+
+def _income_range(raw: Path, years: IncomeYears) -> tuple[Path, tuple[Path, ...]]:
+    """The folder holding a range of income years, and each year's partition folder or file.
+
+    Every year must be there: a range read with a year missing would look
+    complete and not be.
+    """
+    income_table = raw / INCOME_TABLE
+    _require_folder_if_present(income_table)
+    if income_table.is_dir():
+        partitions = tuple(income_table / f"{INCOME_PARTITION}={year}" for year in years.years)
+        missing = [
+            year for year, part in zip(years.years, partitions, strict=True) if not part.is_dir()
+        ]
+        if missing:
+            held = ", ".join(p.name for p in partition_folders(income_table)) or "none"
+            raise InputError(
+                f"{income_table} has no {INCOME_PARTITION}= partition for "
+                f"{_years_listed(missing)} of the range {years} (it holds {held})"
+            )
+        return income_table, partitions
+    candidates = sorted(raw.glob(INCOME_FILE_PATTERN))
+    for candidate in candidates:
+        _require_file(candidate, "the IRS ZIP-code income CSV")
+    chosen = {
+        year: [c for c in candidates if c.name.startswith(_published_name(year))]
+        for year in years.years
+    }
+    missing = [year for year, files in chosen.items() if not files]
+    if missing:
+        expected = ", ".join(f"{_published_name(year)}.csv" for year in missing)
+        listed = ", ".join(c.name for c in candidates) or "none"
+        raise InputError(
+            f"{raw} has no IRS file for {_years_listed(missing)} of the range {years} "
+            f"(expected {expected}; it holds {listed})"
+        )
+    several = next(((year, files) for year, files in chosen.items() if len(files) > 1), None)
+    if several is not None:
+        year, files = several
+        listed = ", ".join(c.name for c in files)
+        raise InputError(f"{raw} holds several IRS files for {year} ({listed}): keep one")
+    return raw, tuple(files[0] for files in chosen.values())
+
+
+def _require_one_header(parts: Sequence[Path]) -> None:
+    """A range is one CSV read, which maps every file's columns by the first file's header."""
+    headers = [(file, _header(file)) for part in parts for file in data_files(part)]
+    headers = [(file, header) for file, header in headers if header]  # empty: read_income's
+    if not headers:
+        return
+    first, expected = headers[0]
+    for file, header in headers[1:]:
+        if [name.lower() for name in header] == [name.lower() for name in expected]:
+            continue
+        pairs = zip(header, expected, strict=False)  # a shorter header: see below
+        differing = next((i for i, (a, b) in enumerate(pairs) if a.lower() != b.lower()), None)
+        how = (
+            f"it has {len(header)} columns, not {len(expected)}"
+            if differing is None
+            else f"its column {differing + 1} is {header[differing]}, not {expected[differing]}"
+        )
+        raise InputError(
+            f"{file} has another header than {first} ({how}): the files of one income "
+            f"read (a folder, or the years of a range) are parsed with one header, so they "
+            f"must share it"
+        )
+
+
+def locate_raw_inputs(
+    raw: Path, *, income_year: int | str | IncomeYears | None = None
+) -> RawInputs:
     """Find the three inputs under ``raw`` (lake layout first, then published files).
 
-    ``income_year`` chooses the income year where several are present; without
-    it the raw zone's newest ``year=`` partition is read, and a folder of
-    published files must hold only one.
+    ``income_year`` chooses the income year where several are present, or a
+    range of them (``2014-2016``: every year must be there, its files sharing
+    one header); without it the raw zone's newest ``year=`` partition is read,
+    and a folder of published files must hold only one.
     """
     if not raw.exists():
         raise InputError(f"input folder {raw} does not exist")
     if not raw.is_dir():
         raise InputError(f"input path {raw} is not a folder")
 
-    income = _income_input(raw, income_year)
+    years = None if income_year is None else parse_income_years(income_year)
+    income_parts: tuple[Path, ...] = ()
+    if years is not None and years.is_range:
+        income, income_parts = _income_range(raw, years)
+        _require_one_header(income_parts)
+    else:
+        income = _income_input(raw, None if years is None else years.first)
 
     def json_or_table(table: str, pattern: str) -> tuple[Path, Path | None]:
         _require_folder_if_present(raw / table)
@@ -128,7 +237,15 @@ def locate_raw_inputs(raw: Path, *, income_year: int | None = None) -> RawInputs
 
     parks, parks_base = json_or_table(PARKS_TABLE, PARKS_FILE_PATTERN)
     playgrounds, playgrounds_base = json_or_table(PLAYGROUNDS_TABLE, PLAYGROUNDS_FILE_PATTERN)
-    return RawInputs(income, parks, playgrounds, parks_base, playgrounds_base)
+    return RawInputs(
+        income,
+        parks,
+        playgrounds,
+        parks_base,
+        playgrounds_base,
+        income_parts=income_parts,
+        income_years=years.years if income_parts and years is not None else (),
+    )
 
 
 def _require_folder_if_present(table: Path) -> None:
@@ -219,41 +336,170 @@ def _line_of_value(files: Sequence[Path], column: str, value: str) -> tuple[Path
     return None
 
 
-def read_income(spark: SparkSession, path: Path) -> DataFrame:
-    """Read the IRS CSV, check its columns and numbers, and type the workshop's columns as long.
+def _whole_numbers(name: str) -> Column:
+    """``name`` as a long, failing the query on the first value that is not a whole number.
 
-    Every column is read as a string first so that a non-numeric value is
-    reported with its file and line instead of silently becoming null.
+    The check rides along the query that uses the column, so the file is
+    parsed once, and it is deterministic (no ``input_file_name``), so Spark
+    still filters the state's rows before it: a full-US file pays the check
+    only on the rows prep keeps. :func:`evaluating_income` turns the failure
+    into a sentence.
     """
-    _require_not_empty(path)
+    value = F.col(name)
+    report = F.raise_error(F.concat_ws(_FIELD, F.lit(_BAD_NUMBER), F.lit(name), value))
+    return F.when(value.isNotNull() & ~value.rlike(_DIGITS), report).otherwise(value.cast("long"))
+
+
+def read_income(
+    spark: SparkSession, path: Path, *, parts: Sequence[Path] = (), state: str | None = None
+) -> DataFrame:
+    """Read the IRS CSV, check its header, and type the workshop's columns as long.
+
+    Every column is read as a string, so a value that is not a whole number
+    fails the query that reads it instead of silently becoming null. The
+    failure comes when the frame is evaluated: do that inside
+    :func:`evaluating_income` to get the sentence naming the file and line.
+    ``parts``: read only these folders or files under ``path`` (a range of
+    income years), in one read with ``path`` as basePath (``year=`` a column).
+    ``state``: only that state's rows (``STATE`` equal to it), which lets the
+    read skip parsing the other states' lines (see :func:`_may_be_state_row`).
+    """
+    for part in parts or [path]:
+        _require_not_empty(part)
+    files = _income_files(path, parts)
     with reading_input(_named_input(path)):
-        if not any(_has_data_row(file) for file in data_files(path)):
+        if not any(_has_data_row(file) for file in files):
             raise InputError(f"{path} has a header but no rows")
-        for file in data_files(path):
+        for file in files:
             require_distinct_columns(_header(file), file)
-        df = spark.read.option("header", True).csv(str(path))
+        _require_one_header(files)
+        reader = spark.read
+        if parts:
+            reader = reader.option("basePath", str(path))
+        sources = [str(part) for part in parts] or str(path)
+        if state is None:
+            df = reader.option("header", True).csv(sources)
+        else:
+            df = _state_rows(reader.text(sources), _header(files[0]), state)
         _require_columns(
             df, REQUIRED_INCOME_COLUMNS, path, "the IRS SOI ZIP-code income CSV header"
         )
-        numeric = [resolve_column(df, code) for code in INCOME_COLUMNS]
-        is_bad = [
-            F.when(F.col(name).isNotNull() & ~F.col(name).rlike(_DIGITS), F.lit(name))
-            for name in numeric
-        ]
-        first_bad = (
-            df.select(F.coalesce(*is_bad).alias("column"), *numeric)
-            .filter(F.col("column").isNotNull())
-            .first()
-        )
-    if first_bad is not None:
-        column = first_bad["column"]
-        value = first_bad[column]
-        where = _line_of_value(data_files(path), column, value)
-        place = f"{where[0]} line {where[1]}" if where else str(path)
-        raise InputError(f"{place}: column {column} holds {value!r}, expected a whole number")
+    numeric = {resolve_column(df, code) for code in INCOME_COLUMNS}
     return df.select(
-        *[F.col(c).cast("long").alias(c) if c in numeric else F.col(c) for c in df.columns]
+        *[_whole_numbers(c).alias(c) if c in numeric else F.col(c) for c in df.columns]
     )
+
+
+def _state_rows(lines: DataFrame, header: Sequence[str], state: str) -> DataFrame:
+    """The rows of ``state`` from a CSV read as text lines, parsed as Spark's CSV reader would.
+
+    Only the lines that can hold the state are parsed: on a whole-US file that
+    is one line in fifty, and parsing a 147-column line costs far more than
+    looking for a few bytes in it (measured in BENCHMARKS.md). Each column is a
+    string, named by ``header`` (an unnamed one ``_c<i>``, as Spark names it).
+    The partition columns of the text read (``year``) are kept.
+    """
+    names = [name or f"_c{index}" for index, name in enumerate(header)]
+    schema = ", ".join(f"`{name.replace('`', '``')}` STRING" for name in names)
+    partitions = [name for name in lines.columns if name != "value"]
+    lowered = [name.lower() for name in names]
+    state_column = names[lowered.index("state")] if "state" in lowered else None
+    if state_column is None:
+        # No STATE: the header check that follows names what is missing.
+        return lines.select(F.from_csv("value", schema).alias("row"), *partitions).select(
+            "row.*", *partitions
+        )
+    kept = lines.filter(
+        _may_be_state_row(F.col("value"), names.index(state_column), len(names), state)
+    )
+    return (
+        kept.select(F.from_csv("value", schema).alias("row"), *partitions)
+        .select("row.*", *partitions)
+        .filter(F.col(state_column) == state)
+    )
+
+
+def _may_be_state_row(line: Column, index: int, width: int, state: str) -> Column:
+    """True for every line whose field ``index`` can be ``state`` (plain or quoted).
+
+    A superset test on the raw text (other lines may pass it, the parsed
+    ``STATE`` decides), so no line of the state is ever lost before parsing.
+    """
+    forms = (state, f'"{state}"')
+    if width == 1:
+        tests = [line == form for form in forms]
+    elif index == 0:
+        tests = [line.startswith(f"{form},") for form in forms]
+    elif index == width - 1:
+        tests = [line.endswith(f",{form}") for form in forms]
+    else:
+        tests = [line.contains(f",{form},") for form in forms]
+    return functools.reduce(operator.or_, tests)
+
+
+def _bad_number(error: BaseException) -> tuple[str, str] | None:
+    """The column and value of a failed whole-number check in a Spark error, if one."""
+    found = re.search(rf"{_BAD_NUMBER}{_FIELD}([^{_FIELD}]*){_FIELD}([^\n]*)", str(error))
+    return None if found is None else (found[1], found[2])
+
+
+@contextmanager
+def evaluating_income(path: Path, *, parts: Sequence[Path] = ()) -> Iterator[None]:
+    """Around the query that evaluates :func:`read_income`'s frame: its failures as sentences.
+
+    A value that is not a whole number names its file and line (only on this
+    error path is the file read again, to find the line); an unreadable file
+    (a truncated gzip stream) names the file, as Spark's reading errors do.
+    """
+    try:
+        yield
+    except PlaygroundsError:
+        raise
+    except Exception as error:
+        bad = _bad_number(error)
+        if bad is not None:
+            column, value = bad
+            where = _line_of_value(_income_files(path, parts), column, value)
+            place = f"{where[0]} line {where[1]}" if where else str(_named_input(path))
+            raise InputError(
+                f"{place}: column {column} holds {value!r}, expected a whole number"
+            ) from None
+        sentence = spark_failure(error, reading=_named_input(path))
+        if sentence is None:
+            raise
+        raise InputError(sentence) from error
+
+
+def _income_files(path: Path, parts: Sequence[Path]) -> list[Path]:
+    """The data files of ``parts`` (a range of income years), else of ``path``."""
+    return [file for part in parts or [path] for file in data_files(part)]
+
+
+def read_located_income(
+    spark: SparkSession, inputs: RawInputs, *, state: str | None = None
+) -> DataFrame:
+    """The located income: one year as :func:`read_income` reads it, or a range in one read.
+
+    ``state``: only that state's rows, as :func:`read_income` reads them.
+
+    A range's rows carry their year in ``year``: the partition column of the
+    raw zone's ``year=`` folders, or, for published files side by side, the
+    year of the file each row comes from (Spark's ``_metadata`` file name).
+    Evaluate it inside ``evaluating_income(inputs.income, parts=inputs.income_parts)``.
+    """
+    if not inputs.income_parts:
+        return read_income(spark, inputs.income, state=state)
+    income = read_income(spark, inputs.income, parts=inputs.income_parts, state=state)
+    if not inputs.income_is_published:
+        return income
+    year_of_file = F.create_map(
+        *[
+            value
+            for part, year in zip(inputs.income_parts, inputs.income_years, strict=True)
+            for value in (F.lit(part.name), F.lit(year))
+        ]
+    )
+    return income.withColumn(INCOME_PARTITION, year_of_file[F.col("_metadata.file_name")])
 
 
 def _require_json_array(path: Path) -> None:

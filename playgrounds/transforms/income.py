@@ -30,6 +30,11 @@ REQUIRED_INCOME_COLUMNS: tuple[str, ...] = ("STATE", *INCOME_COLUMNS)
 # IRS rows that are not a ZIP code: 0 is the state total, 99999 "other ZIPs".
 NON_ZIP_CODES: tuple[int, ...] = (0, 99999)
 
+# Rows of several income years carry their year in this column (the raw
+# table's ``year`` partition, renamed: the parks' own ``year`` is a day's).
+INCOME_YEAR = "income_year"
+INCOME_PARTITION = "year"
+
 
 def keep_state(state: str) -> Transform:
     """Keep the rows of one state (``STATE`` matched case-insensitively, as Glue does)."""
@@ -40,15 +45,28 @@ def keep_state(state: str) -> Transform:
     return transform
 
 
+def with_income_year(df: DataFrame) -> DataFrame:
+    """Replace the income's ``year`` partition column by ``income_year`` (int).
+
+    For a range of income years: the rows of each year stay told apart
+    through the joins, and cannot clash with the parks' ``year`` partition.
+    """
+    year = resolve_column(df, INCOME_PARTITION)
+    return df.withColumn(INCOME_YEAR, F.col(year).cast("int")).drop(year)
+
+
 def rename_income_columns(df: DataFrame) -> DataFrame:
     """Select the workshop's twelve IRS columns under their readable names.
 
     The published file spells ``mars1`` in lower case while the workshop asks for
     ``MARS1``; the Glue catalog matches column names case-insensitively, so we
     resolve each code the same way instead of trusting the file's spelling.
+    ``income_year``, when the rows carry one, is kept last.
     """
+    year = [INCOME_YEAR] if INCOME_YEAR in df.columns else []
     return df.select(
-        *[F.col(resolve_column(df, code)).alias(name) for code, name in INCOME_COLUMNS.items()]
+        *[F.col(resolve_column(df, code)).alias(name) for code, name in INCOME_COLUMNS.items()],
+        *year,
     )
 
 

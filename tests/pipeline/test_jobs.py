@@ -9,6 +9,7 @@ import pytest
 
 from playgrounds.errors import InputError
 from playgrounds.glue.options import GlueArgumentError, getResolvedOptions
+from playgrounds.lake.layout import IncomeYears
 from playgrounds.pipeline.jobs import ImportIncomeOptions, ImportJsonOptions, PrepOptions
 
 PREP_ARGV = [
@@ -31,9 +32,21 @@ def test_prep_options_are_typed() -> None:
         "demo-raw",
         "s3://demo-processed/zone",
     )
-    assert (options.day, options.income_year, options.state) == (dt.date(2019, 7, 4), 2016, "NY")
+    assert (options.day, options.income_years, options.state) == (
+        dt.date(2019, 7, 4),
+        IncomeYears(2016, 2016),
+        "NY",
+    )
     assert options.zip_match == "workshop"
     assert options.arguments["TempDir"] == "s3://tmp"  # everything resolved, for Job.init
+
+
+def test_the_prep_job_takes_a_range_of_income_years() -> None:
+    argv = list(PREP_ARGV)
+    argv[argv.index("--income_year") + 1] = "2014-2016"
+    options = resolve(PrepOptions, argv)
+    assert options.income_years == IncomeYears(2014, 2016)
+    assert options.income_years.years == (2014, 2015, 2016)
 
 
 def test_optional_arguments_are_resolved_only_when_given() -> None:
@@ -69,7 +82,15 @@ def test_today_is_the_run_date() -> None:
     ("change", "message"),
     [
         (("--date", "2019-13-01"), r"^--date '2019-13-01' is not a date like 2019-07-04"),
-        (("--income_year", "16"), r"^--income_year '16' is not a year like 2016$"),
+        (
+            ("--income_year", "16"),
+            r"^--income_year '16' is not a year like 2016 or a range like 2014-2016$",
+        ),
+        (
+            ("--income_year", "2016-2014"),
+            r"^--income_year '2016-2014' is not a range like 2014-2016: its first year is after "
+            r"its last$",
+        ),
         (("--zip_match", "some"), r"^--zip_match: zip_match must be one of workshop, all"),
     ],
 )
