@@ -6,7 +6,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from playgrounds.cli.kit import TypedChoice, lake_folder, lake_option, stage_display
+from playgrounds.cli.kit import (
+    TypedChoice,
+    lake_folder,
+    lake_option,
+    master_option,
+    stage_display,
+)
 from playgrounds.transforms.choices import BOROUGH_SOURCES, BoroughSource
 
 
@@ -20,6 +26,7 @@ from playgrounds.transforms.choices import BOROUGH_SOURCES, BoroughSource
     help="playground_id: the notebook's first letter of Playground_ID (school playgrounds "
     "without one get 'N'); prop_id: the first letter of the property's Prop_ID.",
 )
+@master_option
 def features(lake: str, borough_from: BoroughSource) -> None:
     """Build the training matrix from the processed table (the notebook's feature steps)."""
     # Imported here: Spark's start-up cost is paid only by commands that use it.

@@ -52,7 +52,9 @@ LEADERBOARD_ROWS_SHOWN = 5
     "--spark-master",
     metavar="URL",
     help="Train the served XGBoost through xgboost.spark on this master (local[2], "
-    "spark://host:7077, yarn); the evaluations stay on this machine.",
+    "spark://host:7077, yarn), split over --spark-workers tasks (with more than one, an "
+    "equivalent model, not the same bytes); the evaluations stay on this machine. Not "
+    "`features --master`, which says where the matrix is built.",
 )
 @click.option(
     "--spark-workers",
@@ -76,7 +78,13 @@ def train(
     spark_workers: int,
     serve_best: bool,
 ) -> None:
-    """Train the workshop's XGBoost, evaluate it twice, run AutoML, write the model folder."""
+    """Train the workshop's XGBoost, evaluate it twice, run AutoML, write the model folder.
+
+    Without --spark-master no Spark session starts: train.csv is read with pandas
+    and the booster trains here, seeded and on one thread, so the model's bytes
+    depend only on the matrix. Where `playgrounds features --master URL` (or
+    $PLAYGROUNDS_SPARK_MASTER) built that matrix does not change it.
+    """
     # Imported here: `playgrounds --help` must not load xgboost, scikit-learn or FLAML.
     from playgrounds.ml.train import run_training
 
