@@ -7,9 +7,11 @@ runs two task threads in the driver. The inputs are generated as in
 SparkSession in this process (one after the other: a process holds one
 SparkContext at a time), a warm-up run, then ``--repeats`` timed runs; the two
 outputs are compared row for row (sorted) before any figure is printed.
-Target (issue 15): cluster / local <= 1.3x.
+The executors get the driver's garbage collector (``-XX:+UseSerialGC``,
+``--executor-java-options`` to change it), so the two sides differ by the
+cluster and not by JVM flags. Target (issue 15): cluster / local <= 1.3x.
 
-    .venv/bin/python benchmarks/cluster.py [--size 10] [--repeats 3]
+    .venv/bin/python benchmarks/cluster.py [--size 10] [--repeats 5]
 """
 
 from __future__ import annotations
@@ -33,16 +35,19 @@ PARTITION = f"processed/year={DAY.year}/month={DAY.month}/day={DAY.day}"
 
 
 def run_side(
-    master: str, inputs: Inputs, out: Path, repeats: int
+    master: str, inputs: Inputs, out: Path, repeats: int, executor_java_options: str = ""
 ) -> tuple[list[float], list[tuple[object, ...]]]:
     """Timed prep runs on ``master`` (after a warm-up); the seconds and the sorted output rows."""
     from playgrounds.pipeline.prep import run_prep
     from playgrounds.spark import spark_session
 
-    # Two shuffle partitions on both sides: one task per core.
-    spark: SparkSession = spark_session(
-        f"bench-cluster-{master}", master=master, conf={"spark.sql.shuffle.partitions": "2"}
-    )
+    # Two shuffle partitions on both sides: one task per core. The executors
+    # get the driver's garbage collector (playgrounds.spark), so the two sides
+    # differ by the cluster, not by JVM flags.
+    conf = {"spark.sql.shuffle.partitions": "2"}
+    if executor_java_options:
+        conf["spark.executor.extraJavaOptions"] = executor_java_options
+    spark: SparkSession = spark_session(f"bench-cluster-{master}", master=master, conf=conf)
     try:
         run_prep(spark, inputs.raw, out, day=DAY)
         seconds = []
@@ -76,8 +81,17 @@ def main() -> int:
     parser.add_argument(
         "--inputs", type=Path, help="reuse inputs generate() wrote there before (same --size)"
     )
+    parser.add_argument(
+        "--executor-java-options",
+        default="-XX:+UseSerialGC",
+        help="the executors' JVM flags ('' for the JVM's defaults: G1)",
+    )
     options = parser.parse_args()
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # Large inputs: the driver JVM with C2 (playgrounds.spark.SPARK_JIT_ENV), as
+    # docs/scale.md tells users to run them; quick=C1 only, the default.
+    os.environ.setdefault("PLAYGROUNDS_SPARK_JIT", "full")
+    print(f"driver JIT: {os.environ['PLAYGROUNDS_SPARK_JIT']}", flush=True)
     from playgrounds.cluster.standalone import cluster_down, cluster_up, free_port
 
     work = Path(tempfile.mkdtemp(prefix="bench-cluster-"))
@@ -96,9 +110,17 @@ def main() -> int:
         print(f"cluster up in {time.perf_counter() - started:.1f} s: {status.master_url}")
         assert status.master_url is not None
         cluster_s, cluster_rows = run_side(
-            status.master_url, inputs, work / "cluster-out", options.repeats
+            status.master_url,
+            inputs,
+            work / "cluster-out",
+            options.repeats,
+            options.executor_java_options,
         )
-        print(f"cluster: {', '.join(f'{s:.2f}' for s in cluster_s)} s", flush=True)
+        print(
+            f"cluster (executors: {options.executor_java_options or 'JVM defaults'}): "
+            f"{', '.join(f'{s:.2f}' for s in cluster_s)} s",
+            flush=True,
+        )
         if cluster_rows != local_rows:
             print("error: the cluster's output differs from local[2]'s")
             return 1

@@ -63,6 +63,8 @@ class Inputs:
     crawl_zone: Path
     income_rows: int
     input_bytes: int
+    # Beyond one year's ZIPs: a range of whole years, one ``year=`` partition each.
+    income_years: str | None = None
 
 
 # Where whole-US years are generated once (``--years-cache`` keeps them between runs).
@@ -89,27 +91,31 @@ def generate(work: Path, size: int) -> Inputs:
 
     folder = work / f"{size}x"
     raw = folder / "raw"
-    income = raw / INCOME_TABLE / f"year={BASE_YEAR}"
+    table = raw / INCOME_TABLE
     zips = size * ZIPS_PER_UNIT
+    years = None
     if zips <= DEFAULT_ZIPS:
-        rows = write_irs_year(income, BASE_YEAR, zip_count=zips).rows
+        rows = write_irs_year(table / f"year={BASE_YEAR}", BASE_YEAR, zip_count=zips).rows
     else:
-        # Whole years, hard-linked from the run's cache (so 100x reuses them).
-        income.mkdir(parents=True)
+        # Whole-US years, one partition each, hard-linked from the cache (100x
+        # reuses them); prep reads them as a range, one row per year.
+        count = round(zips / DEFAULT_ZIPS)
         rows = 0
-        for part in range(round(zips / DEFAULT_ZIPS)):
-            year_file, year_rows = whole_year(work, BASE_YEAR - part)
-            os.link(year_file, income / year_file.name)
+        for year in range(BASE_YEAR - count + 1, BASE_YEAR + 1):
+            year_file, year_rows = whole_year(work, year)
+            (table / f"year={year}").mkdir(parents=True)
+            os.link(year_file, table / f"year={year}" / year_file.name)
             rows += year_rows
+        years = f"{BASE_YEAR - count + 1}-{BASE_YEAR}"
     parks, playgrounds = write_parks(raw, size * PARKS_FACTOR_PER_UNIT)
     # The crawler's zone holds the income table only (hard links: no second copy).
     crawl_zone = folder / "crawl"
-    target = crawl_zone / INCOME_TABLE / f"year={BASE_YEAR}"
-    target.mkdir(parents=True)
-    for file in income.iterdir():
-        os.link(file, target / file.name)
+    for file in table.rglob("*.csv"):
+        target = crawl_zone / INCOME_TABLE / file.parent.name / file.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(file, target)
     total = sum(f.stat().st_size for f in raw.rglob("*") if f.is_file())
-    return Inputs(raw, income, parks.path, playgrounds.path, crawl_zone, rows, total)
+    return Inputs(raw, table, parks.path, playgrounds.path, crawl_zone, rows, total, years)
 
 
 def bare_scan(spark: SparkSession, inputs: Inputs) -> int:
@@ -135,15 +141,16 @@ def full_parse(spark: SparkSession, inputs: Inputs) -> int:
 def prep(spark: SparkSession, inputs: Inputs, out: Path) -> int:
     from playgrounds.pipeline.prep import run_prep
 
-    return run_prep(spark, inputs.raw, out, day=DAY).rows
+    return run_prep(spark, inputs.raw, out, day=DAY, income_year=inputs.income_years).rows
 
 
 def state_income(spark: SparkSession, inputs: Inputs) -> int:
     """The part of prep that reads the income: NY's rows, the twelve columns, checked."""
-    from playgrounds.sources.inputs import read_income
+    from playgrounds.sources.inputs import locate_raw_inputs, read_located_income
     from playgrounds.transforms.income import prepare_income
 
-    frame = read_income(spark, inputs.income).transform(prepare_income("NY"))
+    located = locate_raw_inputs(inputs.raw, income_year=inputs.income_years)
+    frame = read_located_income(spark, located, state="NY").transform(prepare_income("NY"))
     frame.write.format("noop").mode("overwrite").save()
     return 0
 
@@ -280,6 +287,10 @@ def main() -> int:
     options = parser.parse_args()
     sizes = [int(size) for size in options.sizes.split(",")]
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # Large inputs: the driver JVM with C2 (playgrounds.spark.SPARK_JIT_ENV), as
+    # docs/scale.md tells users to run them; quick=C1 only, the default.
+    os.environ.setdefault("PLAYGROUNDS_SPARK_JIT", "full")
+    print(f"driver JIT: {os.environ['PLAYGROUNDS_SPARK_JIT']}", flush=True)
     from playgrounds.spark import spark_session
 
     work = Path(tempfile.mkdtemp(prefix="bench-scale-"))

@@ -16,6 +16,10 @@ from playgrounds.errors import PlaygroundsError
 
 LOG4J_CONFIG = Path(__file__).parent / "conf" / "log4j2.properties"
 SPARK_MASTER_ENV = "PLAYGROUNDS_SPARK_MASTER"
+# "quick" (the default): the JVM compiles with C1 only, which starts and finishes
+# a workshop-sized job sooner; "full": C2 too, for large inputs (BENCHMARKS.md:
+# prep at 10x the real size ran 1.8x faster with it, the samples 10-15% slower).
+SPARK_JIT_ENV = "PLAYGROUNDS_SPARK_JIT"
 
 # Settings that make a one-machine Spark start and answer faster. Measured in
 # ../shared/STYLE.md: 48 tests went from 23 s to 16 s with these.
@@ -66,6 +70,13 @@ def task_log_level(log_level: str) -> str:
     return "OFF" if log_level in ("ERROR", "FATAL", "OFF") else log_level
 
 
+def _jit_options() -> str:
+    jit = os.environ.get(SPARK_JIT_ENV, "quick")
+    if jit not in ("quick", "full"):
+        raise PlaygroundsError(f"${SPARK_JIT_ENV} is {jit!r}: expected quick or full")
+    return "-XX:TieredStopAtLevel=1" if jit == "quick" else ""
+
+
 def _java_options(log_level: str, extra: str = "") -> str:
     return " ".join(
         part
@@ -73,8 +84,9 @@ def _java_options(log_level: str, extra: str = "") -> str:
             f"-Dlog4j2.configurationFile=file:{LOG4J_CONFIG}",
             f"-Dplaygrounds.log.level={log_level}",
             f"-Dplaygrounds.task.log.level={task_log_level(log_level)}",
-            # Serial GC and C1 only: a short local job finishes before C2 pays off.
-            "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+            # Serial GC: one small heap and no GC threads competing for two cores.
+            "-XX:+UseSerialGC",
+            _jit_options(),
             extra,
         )
         if part

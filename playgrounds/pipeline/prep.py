@@ -94,8 +94,8 @@ def run_prep(
 
     The partition ``processed/<table>/year=/month=/day=`` is replaced
     atomically: a failed run leaves the previous output as it was.
-    ``income_year``: one year, or a range (``2014-2016``) read in one pass,
-    whose output rows carry ``income_year`` last.
+    ``income_year``: one year, or a range (``2014-2016``), whose output rows
+    carry ``income_year`` last.
     """
     progress("Finding inputs")
     inputs = locate_raw_inputs(raw, income_year=income_year)

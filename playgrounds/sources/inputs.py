@@ -78,11 +78,6 @@ class RawInputs:
     income_parts: tuple[Path, ...] = ()
     income_years: tuple[int, ...] = ()
 
-    @property
-    def income_is_published(self) -> bool:
-        """True when the income range is published files side by side (no ``year=`` folders)."""
-        return any(part.is_file() for part in self.income_parts)
-
 
 def _published_name(year: int) -> str:
     # The IRS names each year's file by its last two digits: 16zpallagi.csv.
@@ -172,7 +167,7 @@ def _income_range(raw: Path, years: IncomeYears) -> tuple[Path, tuple[Path, ...]
 
 
 def _require_one_header(parts: Sequence[Path]) -> None:
-    """A range is one CSV read, which maps every file's columns by the first file's header."""
+    """One CSV read maps every file's columns by the first file's header: they must agree."""
     headers = [(file, _header(file)) for part in parts for file in data_files(part)]
     headers = [(file, header) for file, header in headers if header]  # empty: read_income's
     if not headers:
@@ -190,8 +185,7 @@ def _require_one_header(parts: Sequence[Path]) -> None:
         )
         raise InputError(
             f"{file} has another header than {first} ({how}): the files of one income "
-            f"read (a folder, or the years of a range) are parsed with one header, so they "
-            f"must share it"
+            f"folder are parsed with one header, so they must share it"
         )
 
 
@@ -201,9 +195,9 @@ def locate_raw_inputs(
     """Find the three inputs under ``raw`` (lake layout first, then published files).
 
     ``income_year`` chooses the income year where several are present, or a
-    range of them (``2014-2016``: every year must be there, its files sharing
-    one header); without it the raw zone's newest ``year=`` partition is read,
-    and a folder of published files must hold only one.
+    range of them (``2014-2016``: every year must be there); without it the
+    raw zone's newest ``year=`` partition is read, and a folder of published
+    files must hold only one.
     """
     if not raw.exists():
         raise InputError(f"input folder {raw} does not exist")
@@ -214,7 +208,6 @@ def locate_raw_inputs(
     income_parts: tuple[Path, ...] = ()
     if years is not None and years.is_range:
         income, income_parts = _income_range(raw, years)
-        _require_one_header(income_parts)
     else:
         income = _income_input(raw, None if years is None else years.first)
 
@@ -350,37 +343,29 @@ def _whole_numbers(name: str) -> Column:
     return F.when(value.isNotNull() & ~value.rlike(_DIGITS), report).otherwise(value.cast("long"))
 
 
-def read_income(
-    spark: SparkSession, path: Path, *, parts: Sequence[Path] = (), state: str | None = None
-) -> DataFrame:
+def read_income(spark: SparkSession, path: Path, *, state: str | None = None) -> DataFrame:
     """Read the IRS CSV, check its header, and type the workshop's columns as long.
 
     Every column is read as a string, so a value that is not a whole number
     fails the query that reads it instead of silently becoming null. The
     failure comes when the frame is evaluated: do that inside
     :func:`evaluating_income` to get the sentence naming the file and line.
-    ``parts``: read only these folders or files under ``path`` (a range of
-    income years), in one read with ``path`` as basePath (``year=`` a column).
+    ``path`` is a file or a folder of files sharing one header.
     ``state``: only that state's rows (``STATE`` equal to it), which lets the
     read skip parsing the other states' lines (see :func:`_may_be_state_row`).
     """
-    for part in parts or [path]:
-        _require_not_empty(part)
-    files = _income_files(path, parts)
+    _require_not_empty(path)
+    files = data_files(path)
     with reading_input(_named_input(path)):
         if not any(_has_data_row(file) for file in files):
             raise InputError(f"{path} has a header but no rows")
         for file in files:
             require_distinct_columns(_header(file), file)
         _require_one_header(files)
-        reader = spark.read
-        if parts:
-            reader = reader.option("basePath", str(path))
-        sources = [str(part) for part in parts] or str(path)
         if state is None:
-            df = reader.option("header", True).csv(sources)
+            df = spark.read.option("header", True).csv(str(path))
         else:
-            df = _state_rows(reader.text(sources), _header(files[0]), state)
+            df = _state_rows(spark.read.text(str(path)), _header(files[0]), state)
         _require_columns(
             df, REQUIRED_INCOME_COLUMNS, path, "the IRS SOI ZIP-code income CSV header"
         )
@@ -478,28 +463,23 @@ def _income_files(path: Path, parts: Sequence[Path]) -> list[Path]:
 def read_located_income(
     spark: SparkSession, inputs: RawInputs, *, state: str | None = None
 ) -> DataFrame:
-    """The located income: one year as :func:`read_income` reads it, or a range in one read.
+    """The located income: one year as :func:`read_income` reads it, or every year of a range.
 
     ``state``: only that state's rows, as :func:`read_income` reads them.
-
-    A range's rows carry their year in ``year``: the partition column of the
-    raw zone's ``year=`` folders, or, for published files side by side, the
-    year of the file each row comes from (Spark's ``_metadata`` file name).
-    Evaluate it inside ``evaluating_income(inputs.income, parts=inputs.income_parts)``.
+    A range reads each year on its own (the IRS changes its columns between
+    years) and stacks them by column name, a column a year lacks being null;
+    each row carries its year in ``year``. Evaluate the frame inside
+    ``evaluating_income(inputs.income, parts=inputs.income_parts)``.
     """
     if not inputs.income_parts:
         return read_income(spark, inputs.income, state=state)
-    income = read_income(spark, inputs.income, parts=inputs.income_parts, state=state)
-    if not inputs.income_is_published:
-        return income
-    year_of_file = F.create_map(
-        *[
-            value
-            for part, year in zip(inputs.income_parts, inputs.income_years, strict=True)
-            for value in (F.lit(part.name), F.lit(year))
-        ]
+    years = [
+        read_income(spark, part, state=state).withColumn(INCOME_PARTITION, F.lit(year))
+        for part, year in zip(inputs.income_parts, inputs.income_years, strict=True)
+    ]
+    return functools.reduce(
+        lambda stacked, year: stacked.unionByName(year, allowMissingColumns=True), years
     )
-    return income.withColumn(INCOME_PARTITION, year_of_file[F.col("_metadata.file_name")])
 
 
 def _require_json_array(path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
 
+from playgrounds.catalog.names import metastore_name
 from playgrounds.transforms.prep import OUTPUT_COLUMNS
 
 DAY = dt.date(2019, 7, 4)
@@ -42,6 +43,24 @@ def write_raw_zone(spark: SparkSession, raw: Path) -> None:
     parks.coalesce(1).write.parquet(str(raw / "parks" / partition))
     playgrounds = spark.createDataFrame(PLAYGROUNDS, PLAYGROUND_FIELDS)
     playgrounds.coalesce(1).write.parquet(str(raw / "playgrounds" / partition))
+
+
+def register_raw_tables(spark: SparkSession, raw: Path, database: str) -> None:
+    """The raw zone's tables in the metastore as the crawler registers them (CSV header
+    skipped, numbers typed, ``year`` a string partition)."""
+    db = metastore_name(database)
+    spark.sql(f"CREATE DATABASE `{db}`")
+    columns = ", ".join(
+        f"{name} {'string' if name == 'STATE' else 'bigint'}" for name in INCOME_HEADER.split(",")
+    )
+    spark.sql(
+        f"CREATE TABLE `{db}`.income_ny ({columns}, year string) USING csv "
+        f"OPTIONS (header 'true') PARTITIONED BY (year) LOCATION '{raw / 'income-ny'}'"
+    )
+    spark.sql(f"ALTER TABLE `{db}`.income_ny RECOVER PARTITIONS")
+    for table in ("parks", "playgrounds"):
+        spark.sql(f"CREATE TABLE `{db}`.{table} USING parquet LOCATION '{raw / table}'")
+        spark.sql(f"ALTER TABLE `{db}`.{table} RECOVER PARTITIONS")
 
 
 def catalog_map(raw: str, database: str) -> str:

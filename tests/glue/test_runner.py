@@ -14,7 +14,6 @@ from chispa import assert_df_equality
 from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
-from playgrounds.catalog.names import metastore_name
 from playgrounds.glue.errors import UnsupportedGlueFeatureError
 from playgrounds.glue.runner import (
     SHIM_DIR,
@@ -25,7 +24,7 @@ from playgrounds.glue.runner import (
     real_awsglue_present,
     run_job,
 )
-from tests.glue.jobdata import DAY, INCOME_HEADER, expected_output, write_raw_zone
+from tests.glue.jobdata import DAY, expected_output, register_raw_tables, write_raw_zone
 
 REPO = Path(__file__).resolve().parents[2]
 PREP_JOB = REPO / "jobs" / "prep_data_for_ml.py"
@@ -75,20 +74,7 @@ def test_prep_job_reads_the_metastore_and_matches_the_library(
     raw = tmp_path / "raw"
     write_raw_zone(spark, raw)
     database = f"job-raw-{uuid.uuid4().hex[:8]}"
-    db = metastore_name(database)
-    spark.sql(f"CREATE DATABASE `{db}`")
-    # The income table as the crawler registers a CSV folder: typed columns, header skipped.
-    columns = ", ".join(
-        f"{name} {'string' if name == 'STATE' else 'bigint'}" for name in INCOME_HEADER.split(",")
-    )
-    spark.sql(
-        f"CREATE TABLE `{db}`.income_ny ({columns}, year string) USING csv "
-        f"OPTIONS (header 'true') PARTITIONED BY (year) LOCATION '{raw / 'income-ny'}'"
-    )
-    spark.sql(f"ALTER TABLE `{db}`.income_ny RECOVER PARTITIONS")
-    for table in ("parks", "playgrounds"):
-        spark.sql(f"CREATE TABLE `{db}`.{table} USING parquet LOCATION '{raw / table}'")
-        spark.sql(f"ALTER TABLE `{db}`.{table} RECOVER PARTITIONS")
+    register_raw_tables(spark, raw, database)
     processed = tmp_path / "processed"
     args = (
         "--raw_database", database, "--processed_zone", str(processed),

@@ -8,11 +8,16 @@ from pathlib import Path
 import pytest
 from pyspark.sql import SparkSession
 
-from playgrounds.catalog.names import metastore_name
 from playgrounds.errors import InputError
 from playgrounds.glue.runner import LocalRun, run_job
 from playgrounds.transforms.prep import OUTPUT_COLUMNS
-from tests.glue.jobdata import DAY, INCOME_HEADER, INCOME_ROWS, write_raw_zone
+from tests.glue.jobdata import (
+    DAY,
+    INCOME_HEADER,
+    INCOME_ROWS,
+    register_raw_tables,
+    write_raw_zone,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 PREP_JOB = REPO / "jobs" / "prep_data_for_ml.py"
@@ -31,19 +36,7 @@ def add_income_year(raw: Path, year: int, returns: int) -> None:
 def crawled_raw_database(spark: SparkSession, raw: Path) -> str:
     """The raw tables registered as the crawler does (income partitions by ``year`` string)."""
     database = f"years-raw-{uuid.uuid4().hex[:8]}"
-    db = metastore_name(database)
-    spark.sql(f"CREATE DATABASE `{db}`")
-    columns = ", ".join(
-        f"{name} {'string' if name == 'STATE' else 'bigint'}" for name in INCOME_HEADER.split(",")
-    )
-    spark.sql(
-        f"CREATE TABLE `{db}`.income_ny ({columns}, year string) USING csv "
-        f"OPTIONS (header 'true') PARTITIONED BY (year) LOCATION '{raw / 'income-ny'}'"
-    )
-    spark.sql(f"ALTER TABLE `{db}`.income_ny RECOVER PARTITIONS")
-    for table in ("parks", "playgrounds"):
-        spark.sql(f"CREATE TABLE `{db}`.{table} USING parquet LOCATION '{raw / table}'")
-        spark.sql(f"ALTER TABLE `{db}`.{table} RECOVER PARTITIONS")
+    register_raw_tables(spark, raw, database)
     return database
 
 
