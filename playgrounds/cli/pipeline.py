@@ -64,7 +64,8 @@ class IncomeYearsType(click.ParamType):
     "--income-year",
     type=IncomeYearsType(),
     help="IRS year to read where several are present (income-ny/year=YYYY/ or YYzpallagi.csv), "
-    "or a range read in one pass, 2014-2016, whose rows carry an income_year column "
+    "or a range, 2014-2016 (each year read with its own header), whose rows carry an "
+    "income_year column "
     "[default: the raw zone's newest year, or the folder's only IRS file].",
 )
 def prep(

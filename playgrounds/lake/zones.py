@@ -90,6 +90,9 @@ class Zone(ABC):
     """One zone (or any folder) of the lake; keys are ``/``-separated and relative to it."""
 
     uri: str
+    # True where a folder of several files cannot be swapped in at once (S3):
+    # the datasets are then written as one file, replaced by one PUT.
+    single_file_folders: bool = False
 
     def uri_of(self, key: str = "") -> str:
         """The address a user sees for ``key`` (a local path or ``s3://...``)."""
@@ -130,14 +133,16 @@ class Zone(ABC):
         The one writer of the lake's datasets (ingest, prep, the Glue jobs): the
         data is complete in a private staging folder before :meth:`commit_folder`
         swaps it in, so a failed or killed write leaves the old folder as it was.
-        One file per partition of ``frame``: forcing a single file (``coalesce(1)``)
-        would run the whole last stage, joins included, in one task.
+        Locally, one file per partition of ``frame``: a single file
+        (``coalesce(1)``) would run the whole last stage, joins included, in one
+        task. On S3 (:attr:`single_file_folders`) one file, so that a reader
+        never sees old and new files of one dataset side by side.
         Returns the folder's address.
         """
         self.check_writable()
         with self.staging() as stage:
             out = stage / "parquet"
-            frame.write.parquet(out.as_uri())
+            (frame.coalesce(1) if self.single_file_folders else frame).write.parquet(out.as_uri())
             self.commit_folder(key, out)
         return self.uri_of(key)
 
@@ -263,6 +268,8 @@ class LocalZone(Zone):
 
 class S3Zone(Zone):
     """A zone under ``s3://bucket/prefix``, operated through boto3."""
+
+    single_file_folders = True
 
     def __init__(self, bucket: str, prefix: str = "", *, endpoint: str | None = None) -> None:
         """``endpoint`` overrides the S3 endpoint (else ``AWS_ENDPOINT_URL``)."""

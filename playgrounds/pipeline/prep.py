@@ -117,7 +117,8 @@ def run_prep(
     # The Parquet footers hold the row count and schema: no Spark job to read them.
     files = data_files(target)
     rows = sum(pq.ParquetFile(file).metadata.num_rows for file in files)
-    return PrepResult(path=target, rows=rows, columns=pq.read_schema(files[0]).names)
+    columns = pq.read_schema(files[0]).names if files else list(prepared.columns)
+    return PrepResult(path=target, rows=rows, columns=columns)
 
 
 def prep_from_catalog(glue_context: Any, options: PrepOptions) -> str:

@@ -12,7 +12,7 @@ from pyspark.sql import SparkSession
 
 from playgrounds.cli import main
 from playgrounds.errors import InputError
-from playgrounds.lake.zones import Lake, S3Zone
+from playgrounds.lake.zones import Lake, S3Zone, open_zone
 from playgrounds.sources.ingest import ingest_income, ingest_nyc_parks_json
 from tests.support.servers import bucket_snapshot
 
@@ -91,3 +91,18 @@ def test_cli_ingest_income_to_s3_uses_aws_endpoint_url(
     assert list(bucket_snapshot(s3_bucket, moto_endpoint)) == [
         "lake/raw/income-ny/year=2016/income.csv"
     ]
+
+
+def test_a_dataset_is_one_object_on_s3_and_parallel_files_locally(
+    spark: SparkSession, s3_bucket: str, moto_endpoint: str, tmp_path: Path
+) -> None:
+    # S3 cannot swap a folder of several objects at once: one object, one PUT.
+    frame = spark.range(40).repartition(4)
+    S3Zone(s3_bucket, "processed").replace_with_parquet("scores", frame)
+    objects = [key for key in bucket_snapshot(s3_bucket, moto_endpoint) if key.endswith(".parquet")]
+    assert len(objects) == 1
+    # A local folder is swapped in whole: the write keeps the frame's partitions.
+    local = open_zone(tmp_path / "processed")
+    local.replace_with_parquet("scores", frame)
+    assert len(list((tmp_path / "processed" / "scores").glob("*.parquet"))) == 4
+    assert spark.read.parquet(str(tmp_path / "processed" / "scores")).count() == 40
