@@ -96,6 +96,24 @@ class AwsCalls:
         except BotoCoreError as error:
             raise PlaygroundsError(failure_sentence(error, what)) from None
 
+    def require_bucket(self, bucket: str, option: str) -> None:
+        """``bucket`` (given as ``option``) exists and can be reached; else one sentence."""
+        try:
+            self.client("s3").head_bucket(Bucket=bucket)
+        except ClientError as error:
+            if _code(error) in ("404", "NoSuchBucket", "NotFound"):
+                raise InputError(
+                    f"bucket {bucket} ({option}) does not exist; create it first "
+                    "(deploy never creates or deletes buckets)"
+                ) from None
+            raise PlaygroundsError(
+                failure_sentence(error, f"reaching bucket {bucket} ({option})")
+            ) from None
+        except BotoCoreError as error:
+            raise PlaygroundsError(
+                failure_sentence(error, f"reaching bucket {bucket} ({option})")
+            ) from None
+
 
 class Cloud(AwsCalls):
     """The AWS calls of one deployment (clients made lazily, one per service)."""
@@ -127,25 +145,8 @@ class Cloud(AwsCalls):
 
     def check_buckets(self) -> None:
         """Both buckets exist and can be reached; else one sentence naming the bucket."""
-        for option, bucket in (
-            ("--raw-bucket", self.target.raw_bucket),
-            ("--processed-bucket", self.target.processed_bucket),
-        ):
-            try:
-                self.client("s3").head_bucket(Bucket=bucket)
-            except ClientError as error:
-                if _code(error) in ("404", "NoSuchBucket", "NotFound"):
-                    raise InputError(
-                        f"bucket {bucket} ({option}) does not exist; create it first "
-                        "(deploy never creates or deletes buckets)"
-                    ) from None
-                raise PlaygroundsError(
-                    failure_sentence(error, f"reaching bucket {bucket} ({option})")
-                ) from None
-            except BotoCoreError as error:
-                raise PlaygroundsError(
-                    failure_sentence(error, f"reaching bucket {bucket} ({option})")
-                ) from None
+        self.require_bucket(self.target.raw_bucket, "--raw-bucket")
+        self.require_bucket(self.target.processed_bucket, "--processed-bucket")
 
     # ------------------------------------------------------------ ARNs and tags
 

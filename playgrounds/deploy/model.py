@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
-from playgrounds.deploy.cloud import AwsCalls, failure_sentence
+from playgrounds.deploy.cloud import AwsCalls
 from playgrounds.deploy.policy import TEMPLATES_DIR, render
 from playgrounds.deploy.resources import Difference, differences
 from playgrounds.deploy.target import DEPLOYMENT_TAG, check_prefix
-from playgrounds.errors import InputError, PlaygroundsError
+from playgrounds.errors import InputError
 
 # The names playgrounds.ml.artifact writes (not imported from there: it imports xgboost,
 # seconds a deploy does not need; a test checks they agree).
@@ -325,21 +325,7 @@ def make_model_plan(
     """Read what exists and compare it with what the artifact needs; change nothing."""
     account = cloud.account_id(f"deploying model {target.name} to region {target.region}")
     on_progress(f"checking bucket {target.bucket}")
-    try:
-        cloud.client("s3").head_bucket(Bucket=target.bucket)
-    except ClientError as error:
-        if str(error.response.get("Error", {}).get("Code")) in ("404", "NoSuchBucket", "NotFound"):
-            raise InputError(
-                f"bucket {target.bucket} (--bucket) does not exist; create it first "
-                "(deploy never creates or deletes buckets)"
-            ) from None
-        raise PlaygroundsError(
-            failure_sentence(error, f"reaching bucket {target.bucket}")
-        ) from None
-    except BotoCoreError as error:
-        raise PlaygroundsError(
-            failure_sentence(error, f"reaching bucket {target.bucket}")
-        ) from None
+    cloud.require_bucket(target.bucket, "--bucket")
     changes: list[ModelChange] = []
 
     on_progress(f"reading {target.model_data_url}")

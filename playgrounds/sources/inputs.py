@@ -166,14 +166,13 @@ def _income_range(raw: Path, years: IncomeYears) -> tuple[Path, tuple[Path, ...]
     return raw, tuple(files[0] for files in chosen.values())
 
 
-def _require_one_header(parts: Sequence[Path]) -> None:
+def _require_one_header(headers: Sequence[tuple[Path, list[str]]]) -> None:
     """One CSV read maps every file's columns by the first file's header: they must agree."""
-    headers = [(file, _header(file)) for part in parts for file in data_files(part)]
-    headers = [(file, header) for file, header in headers if header]  # empty: read_income's
-    if not headers:
+    present = [(file, header) for file, header in headers if header]  # empty: read_income's
+    if not present:
         return
-    first, expected = headers[0]
-    for file, header in headers[1:]:
+    first, expected = present[0]
+    for file, header in present[1:]:
         if [name.lower() for name in header] == [name.lower() for name in expected]:
             continue
         pairs = zip(header, expected, strict=False)  # a shorter header: see below
@@ -359,13 +358,14 @@ def read_income(spark: SparkSession, path: Path, *, state: str | None = None) ->
     with reading_input(_named_input(path)):
         if not any(_has_data_row(file) for file in files):
             raise InputError(f"{path} has a header but no rows")
-        for file in files:
-            require_distinct_columns(_header(file), file)
-        _require_one_header(files)
+        headers = [(file, _header(file)) for file in files]
+        for file, header in headers:
+            require_distinct_columns(header, file)
+        _require_one_header(headers)
         if state is None:
             df = spark.read.option("header", True).csv(str(path))
         else:
-            df = _state_rows(spark.read.text(str(path)), _header(files[0]), state)
+            df = _state_rows(spark.read.text(str(path)), headers[0][1], state)
         _require_columns(
             df, REQUIRED_INCOME_COLUMNS, path, "the IRS SOI ZIP-code income CSV header"
         )
